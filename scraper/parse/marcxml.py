@@ -1,0 +1,244 @@
+"""Read the UN Digital Library's MARCXML: one voting record (`/record/<id>/export/xm`) or a search page (`of=xm`).
+
+Bytes in, `RollCall` records out; no I/O. Only General Assembly recorded votes become records; every
+other record in a collection (a Security Council vote, a resolution adopted without a vote, a
+document's own record) is skipped and counted, with the reason, by `parse_marcxml_collection`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from scraper.parse.bulk_csv import strip_title_statement
+from scraper.records import MemberVote, ParseError, RollCall
+from scraper.symbols import normalise_symbol, session_of
+
+MARC_NAMESPACE = "http://www.loc.gov/MARC21/slim"
+# 967 is the member list; the brief for older records names 968 and 969 as well. They are read
+# exactly like 967 ($a order, $c code, $d vote, $e name), in document order.
+MEMBER_TAGS = ("967", "968", "969")
+_TOTAL_COMMENT = re.compile(rb"<!--\s*Search-Engine-Total-Number-Of-Results:\s*(\d{1,12})\s*-->")
+_ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:collection|record)\b")
+# Old record pages put a lower-case letter before a non-voting state's name ("a AUSTRALIA"): the vote
+# it later told the Secretariat it meant to cast. The row stays non-voting; the letter is kept apart.
+_STATED_INTENTION = re.compile(r"^(?P<letter>[a-z]) +(?P<name>\S.*)$")
+_SESSION = re.compile(r"^(?:ES-|S-)?\d+$")
+
+
+class NotAVotingRecord(ParseError):
+    """Readable input that is not a General Assembly recorded vote (a Security Council vote, a
+    resolution adopted without a vote, a resolution document's own page). Importers may skip it."""
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    """One record of a collection that is not a General Assembly recorded vote, and why."""
+
+    undl_id: int | None
+    symbol: str
+    reason: str
+
+
+@dataclass
+class MarcxmlCollection:
+    """What one MARCXML file holds: its General Assembly recorded votes and the records skipped."""
+
+    roll_calls: list[RollCall] = field(default_factory=list)
+    skipped: list[SkippedRecord] = field(default_factory=list)
+
+
+def sniff(head: bytes) -> bool:
+    """True when `head` (the first bytes of a file) is a MARCXML `<record>` or `<collection>`."""
+    return MARC_NAMESPACE.encode() in head and _ROOT_TAG.search(head) is not None
+
+
+def parse_marcxml(data: bytes, source_name: str) -> list[RollCall]:
+    """Parse a MARCXML record or collection into its General Assembly recorded votes, in file order.
+
+    Records that are not General Assembly recorded votes are left out; `parse_marcxml_collection`
+    returns them too, with the reason. Raises `ParseError` naming `source_name` and the record for
+    anything unreadable: bad XML, a record without a control number or date, a tally that is not a
+    number, a vote code other than Y/N/A, a member without a name or listed twice.
+    """
+    return parse_marcxml_collection(data, source_name).roll_calls
+
+
+def parse_marcxml_collection(data: bytes, source_name: str) -> MarcxmlCollection:
+    """Parse a MARCXML record or collection; keep the recorded votes, count what was skipped and why."""
+    root = _parse_xml(data, source_name)
+    name = _local_name(root)
+    if name == "record":
+        records = [root]
+    elif name == "collection":
+        records = [child for child in root if _local_name(child) == "record"]
+    else:
+        raise ParseError(f"{source_name}: not MARCXML: the root element is <{name}>, not <collection> or <record>")
+    result = MarcxmlCollection()
+    for position, record in enumerate(records, start=1):
+        read = _read_record(record, f"{source_name}, record #{position}", source_name)
+        if isinstance(read, SkippedRecord):
+            result.skipped.append(read)
+        else:
+            result.roll_calls.append(read)
+    return result
+
+
+def parse_search_total(data: bytes) -> int | None:
+    """The number of search results the Library reports in its `Search-Engine-Total-Number-Of-Results`
+    comment (in both `of=xm` and HTML search pages), or None when the page has no such comment."""
+    match = _TOTAL_COMMENT.search(data)
+    return int(match[1]) if match else None
+
+
+def read_iso_date(text: str, where: str) -> str:
+    """The Library's date ("2024-03-15", or "20240315" in some fields) as ISO YYYY-MM-DD."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
+    if not match or not ("01" <= match[2] <= "12" and "01" <= match[3] <= "31"):
+        raise ParseError(f"{where}: date {text!r} is not YYYY-MM-DD")
+    return f"{match[1]}-{match[2]}-{match[3]}"
+
+
+def read_member(name: str, vote: str, country_code: str, where: str) -> MemberVote:
+    """One member's vote from the Library's vote code (Y/N/A, or empty for non-voting) and name.
+
+    A lower-case y/n/a, either as the vote code or before the name ("a AUSTRALIA"), marks a state
+    that did not vote but later stated how it meant to vote: it becomes `X` with `stated_intention`.
+    """
+    name, vote = name.strip(), vote.strip()
+    intention = ""
+    prefixed = _STATED_INTENTION.match(name)
+    if prefixed:
+        if vote:
+            raise ParseError(f"{where}: {name!r} carries both the vote {vote!r} and a stated-intention prefix")
+        vote, name = prefixed["letter"], prefixed["name"].strip()
+    if vote in ("y", "n", "a"):
+        vote, intention = "X", vote.upper()
+    elif vote == "":
+        vote = "X"
+    elif vote not in ("Y", "N", "A"):
+        raise ParseError(f"{where}: vote code {vote!r} for {name or 'a member'} is not Y, N or A (or empty for non-voting)")
+    if not name:
+        raise ParseError(f"{where}: a member with no name (vote {vote!r}, code {country_code!r})")
+    return MemberVote(country_name=name, vote=vote, country_code=country_code.strip(), stated_intention=intention)
+
+
+def _parse_xml(data: bytes, source_name: str) -> etree._Element:
+    # No entity expansion, no network, no DTD: a saved page is untrusted input.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ParseError(
+            f"{source_name}: not well-formed XML ({error}); the file may be truncated or saved in the "
+            "wrong encoding: download /record/<id>/export/xm again"
+        ) from error
+    except (etree.LxmlError, ValueError) as error:
+        raise ParseError(f"{source_name}: not readable as XML ({error})") from error
+    if root is None:
+        raise ParseError(f"{source_name}: empty XML document")
+    return root
+
+
+def _local_name(element: etree._Element) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):  # comments and processing instructions
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+@dataclass
+class _Field:
+    indicator1: str
+    subfields: list[tuple[str, str]]
+
+    def first(self, code: str) -> str:
+        return next((text for c, text in self.subfields if c == code), "")
+
+    def joined(self, codes: str) -> str:
+        return " ".join(text for c, text in self.subfields if c in codes and text)
+
+
+def _read_record(record: etree._Element, where: str, source_name: str) -> RollCall | SkippedRecord:
+    controls: dict[str, str] = {}
+    fields: dict[str, list[_Field]] = {}
+    for child in record:
+        kind = _local_name(child)
+        if kind == "controlfield":
+            controls.setdefault(child.get("tag", ""), (child.text or "").strip())
+        elif kind == "datafield":
+            subfields = [
+                (sub.get("code", ""), (sub.text or "").strip()) for sub in child if _local_name(sub) == "subfield"
+            ]
+            fields.setdefault(child.get("tag", ""), []).append(_Field(child.get("ind1", "").strip(), subfields))
+    control_number = controls.get("001", "")
+    if not control_number.isascii() or not control_number.isdigit():
+        raise ParseError(f"{where}: control number (001) {control_number!r} is not a record id")
+    undl_id = int(control_number)
+    where = f"{source_name}, record {undl_id}"
+
+    raw_symbol = next((f.first("a") for f in fields.get("791", []) if f.first("a")), "")
+    symbol = normalise_symbol(raw_symbol)
+    members = [f for tag in MEMBER_TAGS for f in fields.get(tag, [])]
+    if not symbol:
+        return SkippedRecord(undl_id, "", "no resolution symbol (791): not a voting record")
+    if not symbol.startswith("A/"):
+        return SkippedRecord(undl_id, symbol, "not a General Assembly vote")
+    if "996" not in fields and not members:
+        return SkippedRecord(undl_id, symbol, "no recorded vote (no tallies in 996, no member list in 967)")
+
+    dates = [f.first("a") for tag in ("992", "269") for f in fields.get(tag, []) if f.first("a")]
+    if not dates:
+        raise ParseError(f"{where} ({symbol}): no vote date (992 or 269)")
+    # The symbol is the one spelling every source shares; the 791 $c session is the fallback.
+    session_field = next((f.first("c") for f in fields.get("791", []) if f.first("c")), "")
+    session = session_of(symbol) or (session_field if _SESSION.match(session_field) else "")
+    if not session:
+        raise ParseError(f"{where}: cannot tell the session of {raw_symbol!r} (791 $c is {session_field!r})")
+    tallies = fields.get("996", [])
+    if len(tallies) > 1:
+        raise ParseError(f"{where} ({symbol}): {len(tallies)} tally fields (996); a record has one")
+    tally = tallies[0] if tallies else _Field("", [])
+    votes = [
+        read_member(f.first("e"), f.first("d"), f.first("c"), f"{where} ({symbol}), member #{i}")
+        for i, f in enumerate(members, start=1)
+    ]
+    check_no_member_twice(votes, f"{where} ({symbol})")
+    return RollCall(
+        symbol=symbol,
+        date=read_iso_date(dates[0], f"{where} ({symbol})"),
+        session=session,
+        undl_id=undl_id,
+        title=strip_title_statement(" ".join(f.joined("abc") for f in fields.get("245", [])[:1])),
+        agenda=" | ".join(f.joined("abcd") for f in fields.get("991", []) if f.joined("abcd")),
+        meeting=" | ".join(f.first("a") for f in fields.get("952", []) if f.first("a")),
+        # 993 with first indicator 2 is the draft; other indicators are not drafts on the captures seen.
+        draft=" | ".join(f.first("a") for f in fields.get("993", []) if f.indicator1 in ("2", "") and f.first("a")),
+        yes=_tally(tally, "b", where, "yes"),
+        no=_tally(tally, "c", where, "no"),
+        abstain=_tally(tally, "d", where, "abstain"),
+        non_voting=_tally(tally, "e", where, "non-voting"),
+        members=_tally(tally, "f", where, "members"),
+        votes=votes,
+    )
+
+
+def _tally(tally: _Field, code: str, where: str, label: str) -> int | None:
+    text = tally.first(code)
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit():
+        raise ParseError(f"{where}: tally 996 ${code} ({label}) {text!r} is not a whole number")
+    return int(text)
+
+
+def check_no_member_twice(votes: list[MemberVote], where: str) -> None:
+    """Raise `ParseError` when one member (by code, else by name) appears twice in one vote."""
+    seen: set[str] = set()
+    for vote in votes:
+        key = vote.country_code or vote.country_name.upper()
+        if key in seen:
+            raise ParseError(f"{where}: {vote.country_name} ({key}) is listed twice in the member votes")
+        seen.add(key)
