@@ -19,7 +19,12 @@ from scraper.parse.marcxml import NotAVotingRecord, check_no_member_twice, read_
 from scraper.records import ParseError, RollCall
 from scraper.symbols import normalise_symbol, session_of
 
-_RECORD_URL = re.compile(rb"digitallibrary\.un\.org/record/(\d+)")
+_RECORD_URL = re.compile(rb"digitallibrary\.un\.org/record/\d+")
+_SEARCH_MARKERS = (
+    b"Search-Engine-Total-Number-Of-Results",
+    b"<title>Search Results",
+    b"digitallibrary.un.org/search?",  # the canonical link, or a browser's "saved from url" comment
+)
 _RECORD_ID = re.compile(r"/record/(\d+)")
 _HTML = re.compile(rb"<html[\s>]", re.IGNORECASE)
 _SUMMARY = re.compile(
@@ -32,9 +37,21 @@ _ROWS = "//div[contains(concat(' ', normalize-space(@class), ' '), ' metadata-ro
 
 def sniff(head: bytes) -> bool:
     """True when `head` (the first bytes of a file) is an HTML record page of the UN Digital Library."""
-    return _HTML.search(head) is not None and (
-        _RECORD_URL.search(head) is not None or b"metadata-row" in head
-    )
+    return page_kind(head) == "record"
+
+
+def page_kind(head: bytes) -> str:
+    """"record" or "search" for a page of the Library, judged by its `<head>` (canonical link,
+    og:url, title), else "". Only the head is read: a record page links to searches in its body."""
+    if _HTML.search(head) is None:
+        return ""
+    end = head.find(b"</head>")
+    head = head[:end] if end >= 0 else head
+    if _RECORD_URL.search(head):
+        return "record"
+    if any(marker in head for marker in _SEARCH_MARKERS):
+        return "search"
+    return ""
 
 
 def parse_record_html(data: bytes, source_name: str) -> RollCall:
