@@ -6,6 +6,7 @@ only thing that writes them. Names match the store's columns and the README's da
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 VOTE_CODES = ("Y", "N", "A", "X")  # yes, no, abstention, non-voting (member present in the list, not voting)
 
@@ -14,13 +15,12 @@ class ParseError(ValueError):
     """Input that cannot be read as the format it claims to be; the message names the file and row."""
 
 
-@dataclass(frozen=True)
-class MemberVote:
+class MemberVote(NamedTuple):
     """How one member state voted on one roll call, as the source wrote it.
 
     `country_name` is the name the source used at the time (upper case); `country_code` is the
     source's own code when it gives one (may be empty: the store maps names through
-    `scraper.countries`). `stated_intention` is the Y/N/A a non-voting state later told the
+    `scraper.countries`). A named tuple because an import builds a million of them. `stated_intention` is the Y/N/A a non-voting state later told the
     Secretariat it meant to cast (the lower-case prefix on old record pages), else "".
     """
 

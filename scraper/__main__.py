@@ -1,0 +1,180 @@
+"""The command line: build the vote store from the UN's files and ask it about any vote.
+
+    python -m scraper import FILE...     python -m scraper status     python -m scraper show A/RES/75/287
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from scraper import store
+from scraper.importing import ImportFailed, import_files
+from scraper.symbols import normalise_symbol
+
+VOTE_WORDS = {"Y": "in favour", "N": "against", "A": "abstaining", "X": "not voting"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except (store.StoreError, ImportFailed) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: the store keeps what was saved before (each save is all-or-nothing)", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m scraper",
+        description="Collect the UN General Assembly's recorded votes into a local SQLite store and inspect it.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def add(name: str, help_text: str, handler) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("--db", help="the store (default: $UNGA_DB, else data/unvotes.sqlite)")
+        command.set_defaults(handler=handler)
+        return command
+
+    command = add("import", "Import files into the store in one transaction: the Library's bulk CSV (gzip or "
+                  "plain), the UN's per-session JSON extracts, or Library pages saved in a browser.", run_import)
+    command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    command.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    command = add("status", "What the store holds: votes, dates, sessions, sources, disagreements, flags.", run_status)
+    command.add_argument("--all", action="store_true", help="list every disagreement and flagged record")
+    command.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    command = add("show", "One vote: metadata, tallies and every member's vote.", run_show)
+    command.add_argument("symbol", help="resolution symbol, e.g. A/RES/75/287 (spacing and part letters as you like)")
+    command.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    try:  # the network commands (sync, fetch-record, rebuild) live beside the HTTP code
+        from scraper.cli_sync import register
+    except ImportError:
+        pass
+    else:
+        register(commands)
+    return parser
+
+
+def run_import(args: argparse.Namespace) -> int:
+    report = import_files(args.paths, db=args.db, show_progress=not args.quiet)
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    status = collect_status(args.db)
+    if args.json:
+        print(json.dumps(status, indent=2, default=str))
+        return 0
+    print(f"store: {status['db']} (data version {status['data_version']})")
+    print(f"votes: {status['roll_calls']:,} recorded votes, {status['vote_rows']:,} member votes, "
+          f"{status['first_date']} to {status['last_date']}, {status['sessions']} sessions")
+    print("chosen source per vote: " + ", ".join(f"{k} {v:,}" for k, v in status["chosen_source"].items()))
+    print("observations per source: " + ", ".join(f"{k} {v:,}" for k, v in status["observations"].items()))
+    print(f"imported files and fetched sources: {len(status['sources'])}")
+    for source in status["sources"]:
+        print(f"  {source['imported_at']}  {source['kind']:<12} {source['name']}  sha256 {source['sha256'][:12]}  "
+              f"{source['roll_calls']:,} votes, {source['vote_rows']:,} rows (new {source['new']}, "
+              f"changed {source['changed']}, unchanged {source['unchanged']})")
+    limit = None if args.all else 10
+    print(f"disagreements between sources: {len(status['disagreements'])}")
+    for item in status["disagreements"][:limit]:
+        print(f"  {item['symbol']} ({item['date']}): {item['detail']}")
+    print(f"flagged records (member votes don't add up to the record's tallies): {len(status['flagged'])}")
+    for item in status["flagged"][:limit]:
+        print(f"  {item['symbol']} ({item['date']}, {item['source']}): {item['flag']}")
+    if limit and max(len(status["disagreements"]), len(status["flagged"])) > limit:
+        print("(--all lists them all)")
+    return 0
+
+
+def collect_status(db) -> dict:
+    conn = store.connect(db, readonly=True)
+    try:
+        def one(sql: str):
+            return conn.execute(sql).fetchone()
+
+        roll_calls, first, last, sessions = one("SELECT COUNT(*), MIN(date), MAX(date), COUNT(DISTINCT session) FROM roll_calls")
+        return {
+            "db": str(Path(db) if db else store.default_db_path()),
+            "data_version": store.data_version(conn),
+            "roll_calls": roll_calls,
+            "vote_rows": one("SELECT COUNT(*) FROM votes")[0],
+            "first_date": first,
+            "last_date": last,
+            "sessions": sessions,
+            "chosen_source": dict(conn.execute("SELECT source, COUNT(*) FROM roll_calls GROUP BY source ORDER BY source")),
+            "observations": dict(conn.execute(
+                "SELECT source_kind, COUNT(*) FROM observations GROUP BY source_kind ORDER BY source_kind")),
+            "sources": store.load_sources(conn).to_dict("records"),
+            "disagreements": store.load_disagreements(conn).to_dict("records"),
+            "flagged": [dict(zip(("symbol", "date", "source", "flag"), row)) for row in conn.execute(
+                "SELECT symbol, date, source, flag FROM roll_calls WHERE flag IS NOT NULL ORDER BY date, symbol")],
+        }
+    finally:
+        conn.close()
+
+
+def run_show(args: argparse.Namespace) -> int:
+    symbol = normalise_symbol(args.symbol)
+    conn = store.connect(args.db, readonly=True)
+    try:
+        row = conn.execute("SELECT * FROM roll_calls WHERE symbol = ?", (symbol,)).fetchone()
+        if row is None:
+            suggestions = [s for (s,) in conn.execute(
+                "SELECT symbol FROM roll_calls WHERE symbol LIKE ? ORDER BY symbol LIMIT 5", (symbol.rstrip("ABC") + "%",))]
+            hint = f" Close matches: {', '.join(suggestions)}." if suggestions else ""
+            print(f"error: no recorded vote {symbol} in the store.{hint} "
+                  "Only resolutions adopted by a recorded vote are stored.", file=sys.stderr)
+            return 1
+        columns = [c[0] for c in conn.execute("SELECT * FROM roll_calls LIMIT 0").description]
+        record = dict(zip(columns, row))
+        members = store.load_member_votes(conn, symbol).to_dict("records")
+        disagreement = conn.execute("SELECT sources, detail FROM disagreements WHERE roll_call_id = ?",
+                                    (record["roll_call_id"],)).fetchone()
+        observations = {kind: {"yes": rc.yes, "no": rc.no, "abstain": rc.abstain, "non_voting": rc.non_voting,
+                               "members": rc.members}
+                        for kind, rc in store.load_observations(conn, symbol)}
+    finally:
+        conn.close()
+    record["disagreement"] = disagreement[1] if disagreement else None
+    record["observations"] = observations
+    record["votes"] = members
+    if args.json:
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{record['symbol']}  {record['title']}")
+    print(f"adopted {record['date']} (session {record['session']}), meeting {record['meeting'] or '—'}, "
+          f"UN Digital Library record {record['undl_id'] or '—'}")
+    if record["agenda"]:
+        print(f"agenda: {record['agenda']}")
+    print(f"tallies: {record['yes']} in favour, {record['no']} against, {record['abstain']} abstaining, "
+          f"{record['non_voting']} not voting, of {record['members']} members (source: {record['source']})")
+    if record["flag"]:
+        print(f"flag: {record['flag']}")
+    if disagreement:
+        print(f"sources disagree ({disagreement[0]}): {disagreement[1]}")
+    for code in "YNAX":
+        names = [m["country_name"] + (f" [{m['country_code']}]") + (
+                 f" (later stated: {VOTE_WORDS[m['stated_intention']]})" if m["stated_intention"] else "")
+                 for m in members if m["vote"] == code]
+        print(f"\n{VOTE_WORDS[code]} ({len(names)}):")
+        print("  " + ", ".join(names) if names else "  —")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,610 @@
+"""The vote store: one SQLite file holding every recorded vote, its member votes and where each came from.
+
+Writers go through `save_batches` / `save_roll_calls` (one transaction each: a save lands whole or not
+at all); readers use the `load_*` functions, which return the tidy tables described in the README's
+data dictionary. WAL journaling lets readers (the dashboard) keep reading while an import writes.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scraper import countries
+from scraper.records import MemberVote, RollCall
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+SCHEMA_VERSION = 1
+
+# Which source's observation of a vote becomes the store's row, best first. The Library's voting
+# records list every member (non-voting ones too) under the Library's own codes; the UN's extracts
+# list only Y/N/A states, so their non-voting members are inferred from membership dates; a search
+# results page carries counts only. Among observations of the same rank, the latest saved wins.
+SOURCE_RANK = {"undl_bulk": 0, "undl_marcxml": 0, "undl_html": 0, "unxml": 1, "undl_search": 2}
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sources (
+        source_id    INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        url          TEXT NOT NULL DEFAULT '',
+        sha256       TEXT NOT NULL UNIQUE,
+        retrieved_at TEXT,
+        imported_at  TEXT NOT NULL,
+        roll_calls   INTEGER NOT NULL,
+        vote_rows    INTEGER NOT NULL,
+        new          INTEGER NOT NULL,
+        changed      INTEGER NOT NULL,
+        unchanged    INTEGER NOT NULL
+    );
+    CREATE TABLE roll_calls (
+        roll_call_id     INTEGER PRIMARY KEY,
+        symbol           TEXT NOT NULL UNIQUE,
+        undl_id          INTEGER,
+        date             TEXT NOT NULL,
+        session          TEXT NOT NULL,
+        title            TEXT NOT NULL DEFAULT '',
+        agenda           TEXT NOT NULL DEFAULT '',
+        subjects         TEXT NOT NULL DEFAULT '',
+        meeting          TEXT NOT NULL DEFAULT '',
+        draft            TEXT NOT NULL DEFAULT '',
+        committee_report TEXT NOT NULL DEFAULT '',
+        yes              INTEGER,
+        no               INTEGER,
+        abstain          INTEGER,
+        non_voting       INTEGER,
+        members          INTEGER,
+        sponsors         TEXT NOT NULL DEFAULT '',
+        sdgs             TEXT NOT NULL DEFAULT '',
+        source           TEXT NOT NULL,
+        flag             TEXT
+    );
+    CREATE INDEX roll_calls_by_date ON roll_calls (date);
+    CREATE INDEX roll_calls_by_undl_id ON roll_calls (undl_id);
+    CREATE TABLE votes (
+        roll_call_id     INTEGER NOT NULL REFERENCES roll_calls,
+        country_code     TEXT NOT NULL,
+        country_name     TEXT NOT NULL,
+        vote             TEXT NOT NULL CHECK (vote IN ('Y', 'N', 'A', 'X')),
+        stated_intention TEXT NOT NULL DEFAULT '' CHECK (stated_intention IN ('', 'Y', 'N', 'A')),
+        PRIMARY KEY (roll_call_id, country_code)
+    ) WITHOUT ROWID;
+    CREATE TABLE observations (
+        roll_call_id INTEGER NOT NULL REFERENCES roll_calls,
+        source_kind  TEXT NOT NULL,
+        source_id    INTEGER NOT NULL REFERENCES sources,
+        yes          INTEGER,
+        no           INTEGER,
+        abstain      INTEGER,
+        non_voting   INTEGER,
+        members      INTEGER,
+        record       BLOB NOT NULL,
+        PRIMARY KEY (roll_call_id, source_kind)
+    );
+    CREATE TABLE disagreements (
+        roll_call_id INTEGER PRIMARY KEY REFERENCES roll_calls,
+        sources      TEXT NOT NULL,
+        detail       TEXT NOT NULL
+    );
+    CREATE TABLE countries (
+        country_code TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        admitted     TEXT,
+        left         TEXT,
+        un_m49       TEXT
+    );
+    CREATE TABLE country_names (
+        name         TEXT NOT NULL,
+        country_code TEXT NOT NULL REFERENCES countries,
+        valid_from   TEXT,
+        valid_to     TEXT
+    );
+    CREATE TABLE successions (
+        predecessor_code TEXT NOT NULL REFERENCES countries,
+        successor_code   TEXT NOT NULL REFERENCES countries,
+        date             TEXT,
+        kind             TEXT NOT NULL,
+        continuator      INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+}
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says what to do."""
+
+
+@dataclass
+class SourceInfo:
+    """Where a batch of roll calls came from: one imported file or one fetched response."""
+
+    kind: str  # a key of SOURCE_RANK
+    name: str  # file name or URL path
+    sha256: str
+    url: str = ""
+    retrieved_at: str | None = None
+
+
+@dataclass
+class SaveSummary:
+    """What a save did. `flagged` lists (symbol, reason) for records whose votes don't add up."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    flagged: list[tuple[str, str]] = field(default_factory=list)
+    skipped_sources: list[str] = field(default_factory=list)  # already imported, byte for byte
+
+    def add(self, other: SaveSummary) -> None:
+        self.new += other.new
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+        self.flagged += other.flagged
+        self.skipped_sources += other.skipped_sources
+
+
+def default_db_path() -> Path:
+    """`$UNGA_DB` if set, else data/unvotes.sqlite in the repository."""
+    return Path(os.environ.get("UNGA_DB") or REPOSITORY / "data" / "unvotes.sqlite")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def connect(db: str | os.PathLike | None = None, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the store, creating and migrating it on first use (unless `readonly`)."""
+    path = Path(db) if db else default_db_path()
+    if readonly:
+        if not path.exists():
+            raise StoreError(
+                f"no vote store at {path}. Build it first: "
+                "python -m scraper import ../shared/data/undl_ga_voting_1946-2025.csv.gz ../shared/data/unxml/*.json"
+            )
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        _migrate(conn)
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"the store has schema version {version}, newer than this code's {SCHEMA_VERSION}: update the project")
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        with _transaction(conn):
+            # Statement by statement: executescript() would commit and break the transaction.
+            for statement in _MIGRATIONS[target].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+            if target == 1:
+                _refresh_country_tables(conn)
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    # IMMEDIATE takes the write lock at once, so two writers queue instead of failing half-way.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def save_roll_calls(
+    db: str | os.PathLike | sqlite3.Connection | None,
+    roll_calls: Iterable[RollCall],
+    *,
+    source_kind: str,
+    source_name: str,
+    sha256: str,
+    url: str = "",
+    retrieved_at: str | None = None,
+) -> SaveSummary:
+    """Save the roll calls of one source in one transaction; re-saving the same bytes changes nothing."""
+    source = SourceInfo(source_kind, source_name, sha256, url, retrieved_at)
+    return save_batches(db, [(source, list(roll_calls))])
+
+
+def save_batches(
+    db: str | os.PathLike | sqlite3.Connection | None,
+    batches: Sequence[tuple[SourceInfo, Sequence[RollCall]]],
+    progress=None,
+) -> SaveSummary:
+    """Save several sources' roll calls in ONE transaction: all land, or (on any error) none.
+
+    Raises `countries.UnknownCountryError` (naming source, symbol and name) for a name the country
+    table doesn't know, `ValueError` for an unknown source kind or two names that map to one member.
+    `progress`, if given, is called with the number of roll calls done after each one.
+    """
+    conn = db if isinstance(db, sqlite3.Connection) else connect(db)
+    summary = SaveSummary()
+    try:
+        with _transaction(conn):
+            _refresh_country_tables(conn)
+            for source, roll_calls in batches:
+                summary.add(_save_source(conn, source, roll_calls, progress))
+            if summary.new or summary.changed:
+                _stamp_data_version(conn)
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+    return summary
+
+
+def _save_source(conn: sqlite3.Connection, source: SourceInfo, roll_calls: Sequence[RollCall], progress) -> SaveSummary:
+    if source.kind not in SOURCE_RANK:
+        raise ValueError(f"unknown source kind {source.kind!r}; expected one of {', '.join(SOURCE_RANK)}")
+    summary = SaveSummary()
+    if conn.execute("SELECT 1 FROM sources WHERE sha256 = ?", (source.sha256,)).fetchone():
+        summary.unchanged = len(roll_calls)
+        summary.skipped_sources.append(source.name)
+        return summary
+    cursor = conn.execute(
+        "INSERT INTO sources (kind, name, url, sha256, retrieved_at, imported_at, roll_calls, vote_rows, new, changed, unchanged)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
+        (source.kind, source.name, source.url, source.sha256, source.retrieved_at, _now(), len(roll_calls),
+         sum(len(r.votes) for r in roll_calls)),
+    )
+    source_id = cursor.lastrowid
+    seen: dict[str, str] = {}
+    for done, roll_call in enumerate(roll_calls, start=1):
+        if roll_call.symbol in seen:
+            raise ValueError(f"{source.name}: {roll_call.symbol} appears twice (as {seen[roll_call.symbol]!r} and again)")
+        seen[roll_call.symbol] = roll_call.symbol
+        outcome, flag = _save_roll_call(conn, source, source_id, _with_codes(roll_call, source.name))
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        if flag:
+            summary.flagged.append((roll_call.symbol, flag))
+        if progress:
+            progress(done)
+    conn.execute(
+        "UPDATE sources SET new = ?, changed = ?, unchanged = ? WHERE source_id = ?",
+        (summary.new, summary.changed, summary.unchanged, source_id),
+    )
+    return summary
+
+
+@functools.cache
+def _known_codes() -> frozenset[str]:
+    return frozenset(countries.load_country_table()["country_code"])
+
+
+def _with_codes(roll_call: RollCall, source_name: str) -> RollCall:
+    """The roll call with every member carrying a known country code; each member once."""
+    known = _known_codes()
+    coded = []
+    seen: dict[str, str] = {}
+    for vote in roll_call.votes:
+        code = vote.country_code if vote.country_code in known else ""
+        if not code:
+            try:
+                code = countries.resolve_code(vote.country_name, roll_call.date)
+            except countries.UnknownCountryError as error:
+                raise ValueError(f"{source_name}, {roll_call.symbol}: {error}") from error
+        if code in seen:
+            raise ValueError(
+                f"{source_name}, {roll_call.symbol}: {seen[code]!r} and {vote.country_name!r} are both {code}: "
+                "a member listed twice"
+            )
+        seen[code] = vote.country_name
+        coded.append(vote._replace(country_code=code))
+    roll_call.votes = coded
+    return roll_call
+
+
+def _save_roll_call(conn: sqlite3.Connection, source: SourceInfo, source_id: int, roll_call: RollCall) -> tuple[str, str | None]:
+    row = conn.execute("SELECT roll_call_id FROM roll_calls WHERE symbol = ?", (roll_call.symbol,)).fetchone()
+    payload = _encode(roll_call)
+    if row is None:
+        outcome = "new"
+        roll_call_id = conn.execute(
+            "INSERT INTO roll_calls (symbol, date, session, source) VALUES (?, ?, ?, ?)",
+            (roll_call.symbol, roll_call.date, roll_call.session, source.kind),
+        ).lastrowid
+    else:
+        roll_call_id = row[0]
+        previous = conn.execute(
+            "SELECT record FROM observations WHERE roll_call_id = ? AND source_kind = ?", (roll_call_id, source.kind)
+        ).fetchone()
+        if previous is not None and previous[0] == payload:
+            return "unchanged", None
+        outcome = "changed"
+    conn.execute(
+        "INSERT OR REPLACE INTO observations (roll_call_id, source_kind, source_id, yes, no, abstain, non_voting, members, record)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (roll_call_id, source.kind, source_id, roll_call.yes, roll_call.no, roll_call.abstain,
+         roll_call.non_voting, roll_call.members, payload),
+    )
+    flag = _settle(conn, roll_call_id, new=(outcome == "new"), latest=(source.kind, roll_call))
+    return outcome, flag
+
+
+def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool, latest: tuple[str, RollCall]) -> str | None:
+    """Choose the observation that becomes the store's row (SOURCE_RANK), write it and its votes,
+    and record where sources disagree. Returns the chosen record's flag, if any."""
+    if new:
+        observations = [latest]
+    else:
+        rows = conn.execute(
+            "SELECT source_kind, record FROM observations WHERE roll_call_id = ? ORDER BY source_id", (roll_call_id,)
+        ).fetchall()
+        observations = [(kind, _decode(record)) for kind, record in rows]
+    # Stable sort by rank; the latest saved of the best rank comes last and wins.
+    ranked = sorted(observations, key=lambda o: -SOURCE_RANK[o[0]])
+    kind, chosen = ranked[-1]
+    if not chosen.votes:  # counts only: take member votes from a source that has them, if any
+        with_votes = [o for o in ranked if o[1].votes]
+        if with_votes:
+            kind, chosen = with_votes[-1]
+    flag = vote_count_flag(chosen)
+    merged = _fill_blanks(chosen, [o[1] for o in reversed(ranked)])
+    tallies = _tallies(merged)
+    conn.execute(
+        "UPDATE roll_calls SET undl_id = ?, date = ?, session = ?, title = ?, agenda = ?, subjects = ?, meeting = ?,"
+        " draft = ?, committee_report = ?, yes = ?, no = ?, abstain = ?, non_voting = ?, members = ?, sponsors = ?,"
+        " sdgs = ?, source = ?, flag = ? WHERE roll_call_id = ?",
+        (merged.undl_id, merged.date, merged.session, merged.title, merged.agenda, "|".join(merged.subjects),
+         merged.meeting, merged.draft, merged.committee_report, *tallies, "|".join(merged.sponsors),
+         "|".join(merged.sdgs), kind, flag, roll_call_id),
+    )
+    if not new:
+        conn.execute("DELETE FROM votes WHERE roll_call_id = ?", (roll_call_id,))
+    conn.executemany(
+        "INSERT INTO votes (roll_call_id, country_code, country_name, vote, stated_intention) VALUES (?, ?, ?, ?, ?)",
+        [(roll_call_id, v.country_code, v.country_name, v.vote, v.stated_intention) for v in chosen.votes],
+    )
+    if not new:
+        _record_disagreement(conn, roll_call_id, observations)
+    return flag
+
+
+def _tallies(roll_call: RollCall) -> tuple[int | None, ...]:
+    """The record's own tallies; where it gives none, the count of its member votes."""
+    counted = count_votes(roll_call.votes)
+    given = (roll_call.yes, roll_call.no, roll_call.abstain, roll_call.non_voting)
+    if roll_call.votes:
+        tallies = tuple(counted[code] if value is None else value for code, value in zip("YNAX", given))
+        members = roll_call.members if roll_call.members is not None else len(roll_call.votes)
+    else:
+        tallies, members = given, roll_call.members
+    return (*tallies, members)
+
+
+def count_votes(votes: Sequence[MemberVote]) -> dict[str, int]:
+    counts = dict.fromkeys("YNAX", 0)
+    for vote in votes:
+        counts[vote.vote] += 1
+    return counts
+
+
+def vote_count_flag(roll_call: RollCall) -> str | None:
+    """Why a record's member votes don't add up to its own tallies, or None if they do."""
+    if not roll_call.votes:
+        return "counts only: the source lists no member votes"
+    counted = count_votes(roll_call.votes)
+    given = {"Y": roll_call.yes, "N": roll_call.no, "A": roll_call.abstain, "X": roll_call.non_voting}
+    wrong = [f"{code} {counted[code]} listed vs {given[code]} stated" for code in "YNAX"
+             if given[code] is not None and given[code] != counted[code]]
+    if roll_call.members is not None and roll_call.members != len(roll_call.votes):
+        wrong.append(f"{len(roll_call.votes)} members listed vs {roll_call.members} stated")
+    return "; ".join(wrong) or None
+
+
+def _fill_blanks(chosen: RollCall, others: list[RollCall]) -> RollCall:
+    """The chosen record, with metadata it lacks (subjects, sponsors, undl_id…) taken from the others."""
+    values = _fields_of(chosen)
+    for other in others:
+        for name in ("undl_id", "title", "agenda", "subjects", "meeting", "draft", "committee_report", "sponsors", "sdgs"):
+            if not values[name]:
+                values[name] = getattr(other, name)
+    return RollCall(**values)
+
+
+def _record_disagreement(conn: sqlite3.Connection, roll_call_id: int, observations: list[tuple[str, RollCall]]) -> None:
+    """Where two sources disagree on Y/N/A tallies or on a member's vote, say how, per source."""
+    conn.execute("DELETE FROM disagreements WHERE roll_call_id = ?", (roll_call_id,))
+    if len(observations) < 2:
+        return
+    details = []
+    kinds = [kind for kind, _ in observations]
+    tallies = {kind: tuple(_tallies(rc)[:3]) for kind, rc in observations}
+    if len(set(tallies.values())) > 1:
+        details.append("Y/N/A tallies: " + "; ".join(f"{k} {'/'.join(map(str, t))}" for k, t in tallies.items()))
+    with_votes = [(kind, {v.country_code: v.vote for v in rc.votes}) for kind, rc in observations if rc.votes]
+    if len(with_votes) >= 2:
+        (kind_a, votes_a), (kind_b, votes_b) = with_votes[0], with_votes[-1]
+        # Non-voting in the extracts is inferred, so only a difference involving Y, N or A counts.
+        differing = sorted(c for c in votes_a.keys() | votes_b.keys()
+                           if votes_a.get(c, "X") != votes_b.get(c, "X"))
+        if differing:
+            details.append("member votes: " + ", ".join(
+                f"{c} {votes_a.get(c, '-')} ({kind_a}) vs {votes_b.get(c, '-')} ({kind_b})" for c in differing))
+    if details:
+        details += [f"{kind}'s own record: {flag}" for kind, rc in observations if (flag := vote_count_flag(rc))]
+        conn.execute("INSERT INTO disagreements VALUES (?, ?, ?)", (roll_call_id, ",".join(kinds), " | ".join(details)))
+
+
+def _fields_of(roll_call: RollCall) -> dict:
+    """A shallow dict of the record's fields (dataclasses.asdict deep-copies every member vote: slow)."""
+    return {f.name: getattr(roll_call, f.name) for f in fields(roll_call)}
+
+
+def _encode(roll_call: RollCall) -> bytes:
+    values = _fields_of(roll_call)
+    return zlib.compress(json.dumps(values, sort_keys=True, separators=(",", ":")).encode(), 6)
+
+
+def _decode(payload: bytes) -> RollCall:
+    values = json.loads(zlib.decompress(payload))
+    values["votes"] = [MemberVote(*v) for v in values["votes"]]
+    for name in ("subjects", "sponsors", "sdgs"):
+        values[name] = tuple(values[name])
+    return RollCall(**values)
+
+
+def _refresh_country_tables(conn: sqlite3.Connection) -> None:
+    """Copy the project's country tables into the store, so the store alone is enough for analysis."""
+    tables = {
+        "countries": countries.load_country_table(),
+        "country_names": countries.load_name_table(),
+        "successions": countries.load_successions_table(),
+    }
+    for table, frame in tables.items():
+        columns = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
+        frame = frame.reindex(columns=columns)
+        rows = [tuple(None if pd.isna(v) or v == "" else str(v) for v in row) for row in frame.itertuples(index=False)]
+        current = conn.execute(f"SELECT * FROM {table}").fetchall()
+        if sorted(map(_text_row, current)) != sorted(map(_text_row, rows)):
+            conn.execute(f"DELETE FROM {table}")
+            conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(columns))})", rows)
+
+
+def _text_row(row: tuple) -> tuple:
+    return tuple("" if v is None else str(v) for v in row)
+
+
+def _stamp_data_version(conn: sqlite3.Connection) -> None:
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    for (sha,) in conn.execute("SELECT sha256 FROM sources ORDER BY sha256"):
+        digest.update(sha.encode())
+    for table in ("countries", "country_names", "successions"):
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
+            digest.update(repr(_text_row(row)).encode())
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)", (digest.hexdigest()[:12],))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('updated_at', ?)", (_now(),))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------------------------------
+# Readers: the tidy tables
+
+
+def _read(db) -> sqlite3.Connection:
+    return db if isinstance(db, sqlite3.Connection) else connect(db, readonly=True)
+
+
+@contextmanager
+def _reading(db) -> Iterator[sqlite3.Connection]:
+    conn = _read(db)
+    try:
+        yield conn
+    finally:
+        if not isinstance(db, sqlite3.Connection):
+            conn.close()
+
+
+def data_version(db=None) -> str:
+    """A stamp that changes whenever the store's content changes ("empty" for a store with no votes)."""
+    with _reading(db) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return row[0] if row else "empty"
+
+
+def load_votes(db=None) -> pd.DataFrame:
+    """One row per (roll call, member state): roll_call_id, symbol, date, session, country_code, vote.
+
+    `vote` is Y, N, A or X (a member that did not vote). `symbol`, `session`, `country_code` and
+    `vote` are categoricals: a million rows load in about a second and take little memory.
+    """
+    with _reading(db) as conn:
+        calls = conn.execute("SELECT roll_call_id, symbol, date, session FROM roll_calls ORDER BY roll_call_id").fetchall()
+        rows = conn.execute("SELECT roll_call_id, country_code, vote FROM votes").fetchall()
+    call_ids = np.array([c[0] for c in calls], dtype=np.int64)
+    roll_call_id = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    position = np.searchsorted(call_ids, roll_call_id)  # the votes' roll call, as an index into `calls`
+    session_codes, sessions = pd.factorize(pd.Series([c[3] for c in calls], dtype=object))
+    return pd.DataFrame({
+        "roll_call_id": roll_call_id,
+        "symbol": pd.Categorical.from_codes(position, categories=[c[1] for c in calls]),
+        "date": pd.to_datetime(np.array([c[2] for c in calls], dtype="datetime64[D]")[position]),
+        "session": pd.Categorical.from_codes(session_codes[position], categories=sessions),
+        "country_code": pd.Categorical([r[1] for r in rows]),
+        "vote": pd.Categorical([r[2] for r in rows], categories=["Y", "N", "A", "X"]),
+    })
+
+
+def load_roll_calls(db=None) -> pd.DataFrame:
+    """One row per recorded vote, with its metadata, tallies, chosen source and flag (see the README)."""
+    with _reading(db) as conn:
+        frame = pd.read_sql_query(
+            "SELECT roll_call_id, symbol, undl_id, date, session, title, agenda, subjects, meeting, draft,"
+            " committee_report, yes, no, abstain, non_voting, members, sponsors, sdgs, source, flag"
+            " FROM roll_calls ORDER BY date, roll_call_id", conn)
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in ("undl_id", "yes", "no", "abstain", "non_voting", "members"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def load_member_votes(db, symbol: str) -> pd.DataFrame:
+    """One row per member on one roll call: country_code, country_name (as written then), vote, stated_intention."""
+    with _reading(db) as conn:
+        return pd.read_sql_query(
+            "SELECT v.country_code, v.country_name, v.vote, v.stated_intention FROM votes v"
+            " JOIN roll_calls r USING (roll_call_id) WHERE r.symbol = ? ORDER BY v.country_name",
+            conn, params=(symbol,))
+
+
+def load_countries(db=None) -> pd.DataFrame:
+    """One row per state that ever sat in the Assembly: country_code, name, admitted, left, un_m49."""
+    with _reading(db) as conn:
+        frame = pd.read_sql_query("SELECT * FROM countries ORDER BY country_code", conn)
+    for column in ("admitted", "left"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def load_successions(db=None) -> pd.DataFrame:
+    """One row per (predecessor, successor): predecessor_code, successor_code, date, kind, continuator."""
+    with _reading(db) as conn:
+        frame = pd.read_sql_query("SELECT * FROM successions ORDER BY predecessor_code, successor_code", conn)
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["continuator"] = frame["continuator"].astype(int).astype(bool)
+    return frame
+
+
+def load_sources(db=None) -> pd.DataFrame:
+    """One row per imported file or fetched response: kind, name, url, sha256, times and row counts."""
+    with _reading(db) as conn:
+        return pd.read_sql_query("SELECT * FROM sources ORDER BY source_id", conn)
+
+
+def load_disagreements(db=None) -> pd.DataFrame:
+    """One row per vote on which two sources disagree: roll_call_id, symbol, date, sources, detail."""
+    with _reading(db) as conn:
+        return pd.read_sql_query(
+            "SELECT d.roll_call_id, r.symbol, r.date, d.sources, d.detail FROM disagreements d"
+            " JOIN roll_calls r USING (roll_call_id) ORDER BY r.date, r.symbol", conn)
+
+
+def load_observations(db, symbol: str) -> list[tuple[str, RollCall]]:
+    """Every source's own record of one vote, as (source kind, RollCall), oldest first."""
+    with _reading(db) as conn:
+        rows = conn.execute(
+            "SELECT o.source_kind, o.record FROM observations o JOIN roll_calls r USING (roll_call_id)"
+            " WHERE r.symbol = ? ORDER BY o.source_id", (symbol,)).fetchall()
+    return [(kind, _decode(record)) for kind, record in rows]
