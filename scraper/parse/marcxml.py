@@ -235,10 +235,10 @@ def _tally(tally: _Field, code: str, where: str, label: str) -> int | None:
 
 
 def check_no_member_twice(votes: list[MemberVote], where: str) -> None:
-    """Raise `ParseError` when one member (by code, else by name) appears twice in one vote."""
-    seen: set[str] = set()
+    """Raise `ParseError` when one member (the same code, or the same name) appears twice in one vote."""
+    seen: set[tuple[str, str]] = set()
     for vote in votes:
-        key = vote.country_code or vote.country_name.upper()
-        if key in seen:
-            raise ParseError(f"{where}: {vote.country_name} ({key}) is listed twice in the member votes")
-        seen.add(key)
+        keys = {("name", vote.country_name.upper())} | ({("code", vote.country_code)} if vote.country_code else set())
+        if keys & seen:
+            raise ParseError(f"{where}: {vote.country_name} ({vote.country_code or 'no code'}) is listed twice in the member votes")
+        seen |= keys
