@@ -42,7 +42,7 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = []
         for report in self.files:
-            if report.path.name in self.summary.skipped_sources:
+            if str(report.path) in self.summary.skipped_sources:
                 out.append(f"{report.path}: {report.kind}, {report.roll_calls:,} votes — already imported, nothing to do")
             else:
                 out.append(f"{report.path}: {report.kind}, {report.roll_calls:,} votes")
@@ -98,7 +98,7 @@ def import_files(paths: list[Path], db=None, show_progress: bool = True) -> Impo
     batches, files = [], []
     for path in paths:
         kind, data, roll_calls = read_roll_calls(Path(path))
-        source = store.SourceInfo(kind=kind, name=Path(path).name, sha256=store.sha256_of(data))
+        source = store.SourceInfo(kind=kind, name=str(path), sha256=store.sha256_of(data))
         batches.append((source, roll_calls))
         files.append(FileReport(Path(path), kind, len(roll_calls)))
     total = sum(len(rc) for _, rc in batches)
