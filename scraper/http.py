@@ -351,6 +351,10 @@ class PoliteSession:
             raise RobotsDisallowed(
                 robots_url, f"{robots_url} could not be read ({error}); treating the whole site as disallowed."
             ) from error
+        if self.archive is not None and response.body:
+            self.archive.store(response.body, url=robots_url, status=response.status,
+                               content_type=response.content_type, source_kind="robots",
+                               retrieved_at=response.retrieved_at)
         if response.status in (401, 403):
             robots.disallow_all = True
         elif 400 <= response.status < 500:

@@ -189,10 +189,11 @@ class LibrarySite:
     `records` maps undl_id → (year, MARCXML collection bytes of that one record); a value of raw bytes
     that is not XML is served as is (a malformed record)."""
 
-    def __init__(self, server: LocalServer, records: dict[int, tuple[int, bytes]], max_results: int = 500):
+    def __init__(self, server: LocalServer, records: dict[int, tuple[int, bytes]], max_results: int = 500, page_size: int = 100):
         self.server = server
         self.records = dict(records)
         self.max_results = max_results
+        self.page_size = page_size  # the most it answers per page, whatever `rg` asks
         server.route("/search", self._search)
         for undl_id in self.records:
             self._serve_record(undl_id)
@@ -217,7 +218,7 @@ class LibrarySite:
             year = int(query.get("fct__3", "0"))
             hits = [undl_id for undl_id, (record_year, _) in self.records.items() if record_year == year]
         hits.sort(reverse=True)  # newest record first, as the Library lists them
-        rg = min(int(query.get("rg", "10")), 100)
+        rg = min(int(query.get("rg", "10")), self.page_size)
         jrec = int(query.get("jrec", "1"))
         if jrec > self.max_results:
             return Reply(body=marc_collection([], total=len(hits)), content_type="application/xml")
@@ -232,3 +233,65 @@ class LibrarySite:
                 + f'<collection xmlns="{MARC_NS}">'.encode() + b"".join(bodies) + b"</collection>"
             )
         return Reply(body=body, content_type="application/xml; charset=UTF-8")
+
+
+# --- captures the project writes itself, in the sources' real formats -------------------------------
+
+def make_voting_record(undl_id: int, symbol: str, date: str, *, title: str = "Test resolution", pattern: str = "YYYYNAX") -> bytes:
+    """A MARCXML voting record (as `/record/<id>/export/xm` serves it) of a vote on `date`: every
+    member on that day (from the project's country table) votes by cycling through `pattern` in
+    alphabetical order; 996 carries the matching tallies, so the record adds up."""
+    from scraper import countries
+
+    table = countries.load_country_table()
+    members = sorted(
+        (name, code) for code, name in zip(table["country_code"], table["name"]) if code in countries.members_on(date)
+    )
+    session = symbol.split("/")[2]
+    fields = [
+        f'<controlfield tag="001">{undl_id}</controlfield>',
+        _datafield("245", [("a", f"{title} :"), ("b", "resolution /"), ("c", "adopted by the General Assembly")], ind1="1"),
+        _datafield("269", [("a", date)]),
+        _datafield("791", [("a", symbol), ("b", "A/"), ("c", session)]),
+        _datafield("952", [("a", f"A/{session}/PV.1")]),
+    ]
+    counts = dict.fromkeys("YNAX", 0)
+    member_fields = []
+    for position, (name, code) in enumerate(members):
+        vote = pattern[position % len(pattern)]
+        counts[vote] += 1
+        subfields = [("a", str(position + 1)), ("c", code)] + ([("d", vote)] if vote != "X" else []) + [("e", name)]
+        member_fields.append(_datafield("967", subfields))
+    tallies = [("a", "Voting Summary"), ("b", str(counts["Y"])), ("c", str(counts["N"])), ("d", str(counts["A"])),
+               ("e", str(counts["X"])), ("f", str(len(members)))]
+    fields.append(_datafield("996", tallies))
+    fields += member_fields
+    record = "<record>\n" + "\n".join(fields) + "\n</record>"
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARC_NS}">\n{record}\n</collection>\n'
+    ).encode()
+
+
+def _datafield(tag: str, subfields: list[tuple[str, str]], ind1: str = " ") -> str:
+    from xml.sax.saxutils import escape
+
+    inner = "".join(f'<subfield code="{code}">{escape(text)}</subfield>' for code, text in subfields)
+    return f'<datafield tag="{tag}" ind1="{ind1}" ind2=" ">{inner}</datafield>'
+
+
+def make_unxml_line(symbol: str, date_words: str, *, yes: list[str] = (), no: list[str] = (), abstain: list[str] = (),
+                    recorded: bool = True, title: str = "Test resolution") -> str:
+    """One line of a UN per-session extract (UNxml/GAresolutions data_extract/<session>.json)."""
+    import json
+
+    session = symbol.split("/")[2]
+    return json.dumps({
+        "symbol": symbol, "resolution_number": f"{session}/{symbol.split('/')[3]}.", "title": title,
+        "session": f"Session {session}", "adoption_meeting": "1st plenary meeting", "adoption_date": date_words,
+        "originating_document": f"A/{session}/L.1", "report_paragraph": "N.A.", "committee": "Without reference to a Main Committee",
+        "agenda_item": "Agenda item 1", "agenda_item_name": "Test item",
+        "adoption_type": "By a recorded vote" if recorded else "Without a vote",
+        "MS_in_favour_count": str(len(yes)), "MS_against_count": str(len(no)), "MS_abstaining_count": str(len(abstain)),
+        "pv": f"A/{session}/PV.1", "MS_in_favour": list(yes), "MS_against": list(no), "MS_abstaining": list(abstain),
+        "sponsors": [], "additional_sponsors": [], "SDGs": [], "subjects": [["TESTING", "UNBIS Thesaurus"]],
+    })

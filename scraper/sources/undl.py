@@ -68,11 +68,11 @@ def symbol_search_params(symbol: str) -> dict[str, str | int]:
 
 def fetch_year_page(http: PoliteSession, base: str, year: int, jrec: int) -> FetchedResponse:
     """One page (records jrec … jrec+99) of the year's voting records."""
-    return http.get(f"{resolve_base(base)}/search", params=year_search_params(year, jrec), source_kind="undl_search")
+    return http.get(f"{resolve_base(base)}/search", params=year_search_params(year, jrec), source_kind="undl_search_xm")
 
 
 def fetch_symbol_search(http: PoliteSession, base: str, symbol: str) -> FetchedResponse:
-    return http.get(f"{resolve_base(base)}/search", params=symbol_search_params(symbol), source_kind="undl_search")
+    return http.get(f"{resolve_base(base)}/search", params=symbol_search_params(symbol), source_kind="undl_lookup_xm")
 
 
 def fetch_record_export(http: PoliteSession, base: str, undl_id: int) -> FetchedResponse:
