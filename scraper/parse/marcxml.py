@@ -24,7 +24,10 @@ _ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:collection|record)\b")
 # Old record pages put a lower-case letter before a non-voting state's name ("a AUSTRALIA"): the vote
 # it later told the Secretariat it meant to cast. The row stays non-voting; the letter is kept apart.
 _STATED_INTENTION = re.compile(r"^(?P<letter>[a-z]) +(?P<name>\S.*)$")
-_SESSION = re.compile(r"^(?:ES-|S-)?\d+$")
+_SESSION = re.compile(r"^(?:ES-|S-)?[0-9]{1,3}$")
+# Counts and record ids are short: a bound keeps int() from meeting a 5,000-digit "number".
+RECORD_ID = re.compile(r"[0-9]{1,12}")
+_COUNT = re.compile(r"[0-9]{1,9}")
 
 
 class NotAVotingRecord(ParseError):
@@ -97,7 +100,7 @@ def read_iso_date(text: str, where: str) -> str:
     text = text.strip()
     match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
     if not match or not ("01" <= match[2] <= "12" and "01" <= match[3] <= "31"):
-        raise ParseError(f"{where}: date {text!r} is not YYYY-MM-DD")
+        raise ParseError(f"{where}: date {shown(text)} is not YYYY-MM-DD")
     return f"{match[1]}-{match[2]}-{match[3]}"
 
 
@@ -112,17 +115,22 @@ def read_member(name: str, vote: str, country_code: str, where: str) -> MemberVo
     prefixed = _STATED_INTENTION.match(name)
     if prefixed:
         if vote:
-            raise ParseError(f"{where}: {name!r} carries both the vote {vote!r} and a stated-intention prefix")
+            raise ParseError(f"{where}: {shown(name)} carries both the vote {shown(vote)} and a stated-intention prefix")
         vote, name = prefixed["letter"], prefixed["name"].strip()
     if vote in ("y", "n", "a"):
         vote, intention = "X", vote.upper()
     elif vote == "":
         vote = "X"
     elif vote not in ("Y", "N", "A"):
-        raise ParseError(f"{where}: vote code {vote!r} for {name or 'a member'} is not Y, N or A (or empty for non-voting)")
+        raise ParseError(f"{where}: vote code {shown(vote)} for {shown(name) if name else 'a member'} is not Y, N or A (or empty for non-voting)")
     if not name:
-        raise ParseError(f"{where}: a member with no name (vote {vote!r}, code {country_code!r})")
+        raise ParseError(f"{where}: a member with no name (vote {shown(vote)}, code {shown(country_code)})")
     return MemberVote(country_name=name, vote=vote, country_code=country_code.strip(), stated_intention=intention)
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """`text` quoted for an error message, cut short when long (fuzzed input can be megabytes)."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _parse_xml(data: bytes, source_name: str) -> etree._Element:
@@ -139,6 +147,9 @@ def _parse_xml(data: bytes, source_name: str) -> etree._Element:
         raise ParseError(f"{source_name}: not readable as XML ({error})") from error
     if root is None:
         raise ParseError(f"{source_name}: empty XML document")
+    if root.getroottree().docinfo.internalDTD is not None:
+        # Entities are never expanded (above); a document that declares them is not the Library's.
+        raise ParseError(f"{source_name}: the document declares a DTD with entities; the Library's MARCXML never does")
     return root
 
 
@@ -167,15 +178,16 @@ def _read_record(record: etree._Element, where: str, source_name: str) -> RollCa
     for child in record:
         kind = _local_name(child)
         if kind == "controlfield":
-            controls.setdefault(child.get("tag", ""), (child.text or "").strip())
+            controls.setdefault(child.get("tag", ""), "".join(child.itertext()).strip())
         elif kind == "datafield":
             subfields = [
-                (sub.get("code", ""), (sub.text or "").strip()) for sub in child if _local_name(sub) == "subfield"
+                # itertext: the text around an XML comment inside a subfield is still the value.
+                (sub.get("code", ""), "".join(sub.itertext()).strip()) for sub in child if _local_name(sub) == "subfield"
             ]
             fields.setdefault(child.get("tag", ""), []).append(_Field(child.get("ind1", "").strip(), subfields))
     control_number = controls.get("001", "")
-    if not control_number.isascii() or not control_number.isdigit():
-        raise ParseError(f"{where}: control number (001) {control_number!r} is not a record id")
+    if not RECORD_ID.fullmatch(control_number):
+        raise ParseError(f"{where}: control number (001) {shown(control_number)} is not a record id")
     undl_id = int(control_number)
     where = f"{source_name}, record {undl_id}"
 
@@ -196,7 +208,7 @@ def _read_record(record: etree._Element, where: str, source_name: str) -> RollCa
     session_field = next((f.first("c") for f in fields.get("791", []) if f.first("c")), "")
     session = session_of(symbol) or (session_field if _SESSION.match(session_field) else "")
     if not session:
-        raise ParseError(f"{where}: cannot tell the session of {raw_symbol!r} (791 $c is {session_field!r})")
+        raise ParseError(f"{where}: cannot tell the session of {shown(raw_symbol)} (791 $c is {shown(session_field)})")
     tallies = fields.get("996", [])
     if len(tallies) > 1:
         raise ParseError(f"{where} ({symbol}): {len(tallies)} tally fields (996); a record has one")
@@ -229,8 +241,8 @@ def _tally(tally: _Field, code: str, where: str, label: str) -> int | None:
     text = tally.first(code)
     if not text:
         return None
-    if not text.isascii() or not text.isdigit():
-        raise ParseError(f"{where}: tally 996 ${code} ({label}) {text!r} is not a whole number")
+    if not _COUNT.fullmatch(text):
+        raise ParseError(f"{where}: tally 996 ${code} ({label}) {shown(text)} is not a whole number")
     return int(text)
 
 

@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from scraper.parse.bulk_csv import strip_title_statement
-from scraper.parse.marcxml import NotAVotingRecord, check_no_member_twice, read_iso_date, read_member
+from scraper.parse.marcxml import NotAVotingRecord, check_no_member_twice, read_iso_date, read_member, shown
 from scraper.records import ParseError, RollCall
 from scraper.symbols import normalise_symbol, session_of
 
@@ -25,11 +25,11 @@ _SEARCH_MARKERS = (
     b"<title>Search Results",
     b"digitallibrary.un.org/search?",  # the canonical link, or a browser's "saved from url" comment
 )
-_RECORD_ID = re.compile(r"/record/(\d+)")
+_RECORD_ID = re.compile(r"/record/([0-9]{1,12})(?![0-9])")
 _HTML = re.compile(rb"<html[\s>]", re.IGNORECASE)
 _SUMMARY = re.compile(
-    r"Yes:\s*(\d+)\s*\|\s*No:\s*(\d+)\s*\|\s*Abstentions:\s*(\d+)\s*\|\s*Non-Voting:\s*(\d+)\s*\|\s*"
-    r"Total voting membership:\s*(\d+)"
+    r"Yes:\s*([0-9]{1,9})\s*\|\s*No:\s*([0-9]{1,9})\s*\|\s*Abstentions:\s*([0-9]{1,9})\s*\|\s*"
+    r"Non-Voting:\s*([0-9]{1,9})\s*\|\s*Total voting membership:\s*([0-9]{1,9})(?![0-9])"
 )
 # A metadata-row's class attribute, matched as a whole word.
 _ROWS = "//div[contains(concat(' ', normalize-space(@class), ' '), ' metadata-row ')]"
@@ -125,7 +125,7 @@ def parse_vote_summary(text: str, where: str) -> tuple[int, int, int, int, int]:
     "Yes: 125 | No: 50 | Abstentions: 1 | Non-Voting: 17 | Total voting membership: 193"."""
     match = _SUMMARY.search(text)
     if not match:
-        raise ParseError(f"{where}: {' '.join(text.split())[:120]!r} is not 'Yes: n | No: n | Abstentions: n | "
+        raise ParseError(f"{where}: {shown(' '.join(text.split()), 120)} is not 'Yes: n | No: n | Abstentions: n | "
                          "Non-Voting: n | Total voting membership: n'")
     yes, no, abstain, non_voting, members = (int(group) for group in match.groups())
     return yes, no, abstain, non_voting, members
@@ -176,18 +176,17 @@ def _lines(element: etree._Element) -> list[str]:
     """The element's text split at `<br>`, each line with its white space collapsed, empty lines dropped."""
     lines: list[str] = []
     current: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if node.tag == "br":
-            lines.append("".join(current))
-            current.clear()
-        elif isinstance(node.tag, str):  # comments and processing instructions carry no page text
-            current.append(node.text or "")
-            for child in node:
-                walk(child)
-                current.append(child.tail or "")
-
-    walk(element)
+    # Iterative, not recursive: a damaged page may nest deeply. Comments and processing instructions
+    # carry no page text, but the text after them does.
+    for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            if node.tag == "br":
+                lines.append("".join(current))
+                current = []
+            else:
+                current.append(node.text or "")
+        elif node is not element:
+            current.append(node.tail or "")
     lines.append("".join(current))
     return [" ".join(line.split()) for line in lines if line.strip()]
 

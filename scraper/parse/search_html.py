@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from lxml import etree
 
 from scraper.parse.bulk_csv import strip_title_statement
-from scraper.parse.marcxml import NotAVotingRecord, parse_search_total, read_iso_date
+from scraper.parse.marcxml import RECORD_ID, NotAVotingRecord, parse_search_total, read_iso_date, shown
 from scraper.parse.record_html import page_kind, parse_html, parse_vote_summary
 from scraper.records import ParseError, RollCall
 from scraper.symbols import normalise_symbol, session_of
 
-_RECORDS_FOUND = re.compile(r"(\d[\d,]*)\s+records? found", re.IGNORECASE)
+_RECORDS_FOUND = re.compile(r"(?<![0-9,])([0-9]{1,3}(?:,[0-9]{3}){0,3}|[0-9]{1,12})\s+records? found", re.IGNORECASE)
 
 
 def _has_class(name: str) -> str:
@@ -115,8 +115,8 @@ def hit_to_roll_call(hit: SearchHit) -> RollCall:
 
 def _read_hit(marker: etree._Element, where: str) -> SearchHit:
     record_id = (marker.get("title") or "").strip()
-    if not record_id.isascii() or not record_id.isdigit():
-        raise ParseError(f"{where}: record id {record_id!r} is not a number")
+    if not RECORD_ID.fullmatch(record_id):
+        raise ParseError(f"{where}: record id {shown(record_id)} is not a number")
     undl_id = int(record_id)
     where = f"{where} (record {undl_id})"
     rows = marker.xpath("ancestor::tr[1]")
