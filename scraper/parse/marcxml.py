@@ -24,6 +24,7 @@ _ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:collection|record)\b")
 # Old record pages put a lower-case letter before a non-voting state's name ("a AUSTRALIA"): the vote
 # it later told the Secretariat it meant to cast. The row stays non-voting; the letter is kept apart.
 _STATED_INTENTION = re.compile(r"^(?P<letter>[a-z]) +(?P<name>\S.*)$")
+_SUBFIELD_TAGS = frozenset({f"{{{MARC_NAMESPACE}}}subfield", "subfield"})
 _SESSION = re.compile(r"^(?:ES-|S-)?[0-9]{1,3}$")
 # Counts and record ids are short: a bound keeps int() from meeting a 5,000-digit "number".
 RECORD_ID = re.compile(r"[0-9]{1,12}")
@@ -160,16 +161,27 @@ def _local_name(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-@dataclass
 class _Field:
-    indicator1: str
-    subfields: list[tuple[str, str]]
+    """One datafield: its first indicator and its (code, text) subfields in order."""
+
+    __slots__ = ("indicator1", "subfields", "_first")
+
+    def __init__(self, indicator1: str, subfields: list[tuple[str, str]]):
+        self.indicator1 = indicator1
+        self.subfields = subfields
+        self._first = dict(reversed(subfields))  # reversed: the first subfield of a code wins
 
     def first(self, code: str) -> str:
-        return next((text for c, text in self.subfields if c == code), "")
+        return self._first.get(code, "")
 
     def joined(self, codes: str) -> str:
         return " ".join(text for c, text in self.subfields if c in codes and text)
+
+
+def _text(element: etree._Element) -> str:
+    # An element with children (an XML comment, say) still has all its text as the value; the
+    # common case, text alone, is read directly because a record has ~800 subfields.
+    return (element.text or "").strip() if len(element) == 0 else "".join(element.itertext()).strip()
 
 
 def _read_record(record: etree._Element, where: str, source_name: str) -> RollCall | SkippedRecord:
@@ -178,12 +190,9 @@ def _read_record(record: etree._Element, where: str, source_name: str) -> RollCa
     for child in record:
         kind = _local_name(child)
         if kind == "controlfield":
-            controls.setdefault(child.get("tag", ""), "".join(child.itertext()).strip())
+            controls.setdefault(child.get("tag", ""), _text(child))
         elif kind == "datafield":
-            subfields = [
-                # itertext: the text around an XML comment inside a subfield is still the value.
-                (sub.get("code", ""), "".join(sub.itertext()).strip()) for sub in child if _local_name(sub) == "subfield"
-            ]
+            subfields = [(sub.get("code", ""), _text(sub)) for sub in child if sub.tag in _SUBFIELD_TAGS]
             fields.setdefault(child.get("tag", ""), []).append(_Field(child.get("ind1", "").strip(), subfields))
     control_number = controls.get("001", "")
     if not RECORD_ID.fullmatch(control_number):
