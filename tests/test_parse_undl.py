@@ -111,6 +111,30 @@ def test_search_page_yields_every_record_id_and_tally_on_it():
     assert page.total == int(re.search(rb"<strong>([\d,]+)</strong> records found", data)[1].replace(b",", b""))
 
 
+def rows_of_the_shared_file(*undl_ids: int) -> dict[int, list[dict[str, str]]]:
+    """The rows of ../shared's vote file (rebuilt from the Library's record pages) for some records."""
+    import csv
+    import gzip
+
+    prefixes = tuple(f"{undl_id}," for undl_id in undl_ids)
+    with gzip.open(SHARED.parents[1] / "data" / "undl_ga_voting_1946-2025.csv.gz", "rt", encoding="utf-8") as lines:
+        header = next(lines)
+        rows = list(csv.DictReader([header, *(line for line in lines if line.startswith(prefixes))]))
+    return {undl_id: [row for row in rows if row["undl_id"] == str(undl_id)] for undl_id in undl_ids}
+
+
+@needs_shared
+def test_both_page_formats_give_the_same_member_votes_as_the_shared_vote_file():
+    rows = rows_of_the_shared_file(4031242, 4040686)
+    page = parse_record_html(shared("record_4031242.html"), "record_4031242.html")
+    assert [(v.country_name, v.vote) for v in page.votes] == [(r["ms_name"], r["ms_vote"]) for r in rows[4031242]]
+    assert page.agenda == rows[4031242][0]["agenda_title"]
+    (export,) = parse_marcxml(shared("record_4040686.marcxml.xml"), "record_4040686.marcxml.xml")
+    assert [(v.country_code, v.country_name, v.vote) for v in export.votes] == [
+        (r["ms_code"], r["ms_name"], r["ms_vote"]) for r in rows[4040686]
+    ]
+
+
 @needs_shared
 def test_search_hit_and_record_page_of_the_same_vote_agree():
     page = parse_search_html(shared("search_voting_data.html"), "search")

@@ -6,6 +6,7 @@ document's own record) is skipped and counted, with the reason, by `parse_marcxm
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ _SESSION = re.compile(r"^(?:ES-|S-)?[0-9]{1,3}$")
 # Counts and record ids are short: a bound keeps int() from meeting a 5,000-digit "number".
 RECORD_ID = re.compile(r"[0-9]{1,12}")
 _COUNT = re.compile(r"[0-9]{1,9}")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})([0-9]{2})([0-9]{2})")
 
 
 class NotAVotingRecord(ParseError):
@@ -99,10 +101,12 @@ def parse_search_total(data: bytes) -> int | None:
 def read_iso_date(text: str, where: str) -> str:
     """The Library's date ("2024-03-15", or "20240315" in some fields) as ISO YYYY-MM-DD."""
     text = text.strip()
-    match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", text)
-    if not match or not ("01" <= match[2] <= "12" and "01" <= match[3] <= "31"):
-        raise ParseError(f"{where}: date {shown(text)} is not YYYY-MM-DD")
-    return f"{match[1]}-{match[2]}-{match[3]}"
+    match = _DATE.fullmatch(text)
+    try:
+        day = datetime.date(int(match[1] or match[4]), int(match[2] or match[5]), int(match[3] or match[6]))
+    except (TypeError, ValueError):  # no match, or no such day (1960-02-31)
+        raise ParseError(f"{where}: date {shown(text)} is not YYYY-MM-DD") from None
+    return day.isoformat()
 
 
 def read_member(name: str, vote: str, country_code: str, where: str) -> MemberVote:
