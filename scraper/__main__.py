@@ -13,6 +13,7 @@ from scraper import store
 from scraper.importing import ImportFailed, import_files
 from scraper.symbols import normalise_symbol
 
+SHARED_DATA = store.REPOSITORY.parent / "shared" / "data"
 VOTE_WORDS = {"Y": "in favour", "N": "against", "A": "abstaining", "X": "not voting"}
 
 
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     command.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    command = add("setup", "Build the store if it is empty: import the UN's files from a folder (default: "
+                  "../shared/data beside the checkout), else sync from the UN's extracts.", run_setup)
+    command.add_argument("--from", dest="source_dir", type=Path, default=SHARED_DATA,
+                         help=f"folder with undl_ga_voting_*.csv.gz and unxml/*.json (default {SHARED_DATA})")
+    command.add_argument("--quiet", action="store_true", help="no progress bar")
+
     command = add("status", "What the store holds: votes, dates, sessions, sources, disagreements, flags.", run_status)
     command.add_argument("--all", action="store_true", help="list every disagreement and flagged record")
     command.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -72,6 +79,23 @@ def run_import(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line)
     return 0
+
+
+def run_setup(args: argparse.Namespace) -> int:
+    if store.data_version(store.connect(args.db)) != "empty":
+        print(f"the store at {args.db or store.default_db_path()} already holds votes: nothing to do "
+              "(python -m scraper status tells what it holds)")
+        return 0
+    files = sorted(args.source_dir.glob("undl_ga_voting_*.csv*")) + sorted((args.source_dir / "unxml").glob("*.json"))
+    if files:
+        print(f"building the store from {len(files)} files in {args.source_dir} …")
+        for line in import_files(files, db=args.db, show_progress=not args.quiet).lines():
+            print(line)
+        return 0
+    print(f"no files in {args.source_dir}: syncing from the UN's per-session extracts (2019 on) instead. "
+          "For 1946 on, download the UN Digital Library's bulk file (https://digitallibrary.un.org/record/4060887) "
+          "in a browser and run: python -m scraper import FILE")
+    return main(["sync", *(["--db", str(args.db)] if args.db else []), *(["--quiet"] if args.quiet else [])])
 
 
 def run_status(args: argparse.Namespace) -> int:
