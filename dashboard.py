@@ -1,0 +1,86 @@
+"""UN General Assembly votes: blocs and outliers for any period and topic, in links teachers can share.
+
+    streamlit run dashboard.py
+
+This file only composes: it finds the store, picks the pages, keeps the view state and the URL in
+step (views/controls.py, views/state.py), and draws the controls every page shares. The pages are
+in views/, one module each; they read the store through views/data.py's cached loaders and call
+`analysis`. With no store yet, the only page is the first-run page, which offers to build it.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state
+
+st.set_page_config(page_title="UN General Assembly votes", page_icon=":material/how_to_vote:", layout="wide")
+
+db = data.store_path()
+version = data.read_version(db)
+
+if version is None:
+    st.navigation([st.Page(partial(first_run.render, db), title="Build the vote store", url_path="setup",
+                           icon=":material/database:", default=True)]).run()
+    st.stop()
+
+catalog = data.load_catalog(db, version)
+context = controls.Context(db=db, version=version, catalog=catalog)
+pages = {
+    "blocs": st.Page(partial(blocs.render, context), title="Blocs", url_path="blocs", icon=":material/public:",
+                     default=True),
+    "outliers": st.Page(partial(outliers.render, context), title="Outliers", url_path="outliers",
+                        icon=":material/person_alert:"),
+    "resolutions": st.Page(partial(resolutions.render, context), title="Resolutions", url_path="resolutions",
+                           icon=":material/gavel:"),
+    "countries": st.Page(partial(countries.render, context), title="Countries", url_path="countries",
+                         icon=":material/flag:"),
+    "compare": st.Page(partial(compare.render, context), title="Compare", url_path="compare",
+                       icon=":material/compare_arrows:"),
+    "about": st.Page(partial(about.render, context), title="About the data", url_path="about",
+                     icon=":material/info:"),
+}
+current = st.navigation(list(pages.values()))
+page = next((name for name, candidate in pages.items() if candidate is current or candidate.url_path == current.url_path),
+            "blocs")
+
+# `?page=outliers&...` (the form a link may be written in by hand) opens that page with the rest.
+alias = st.query_params.get("page")
+if alias is not None:
+    rest = {key: st.query_params.get_all(key) for key in st.query_params if key != "page"}
+    target = alias.strip().lower()
+    if target in pages and target != page:
+        st.switch_page(pages[target], query_params=rest)
+    if target not in pages:
+        st.session_state["_page_notice"] = f"Unknown page '{alias[:24]}'; showing {pages[page].title}."
+    st.query_params.from_dict({key: values for key, values in rest.items()})
+
+notices = controls.begin(catalog, page)
+if "_page_notice" in st.session_state:
+    notices.insert(0, st.session_state.pop("_page_notice"))
+for notice in notices[:4]:
+    st.warning(notice, icon=":material/link_off:")
+if len(notices) > 4:
+    st.warning(f"…and {len(notices) - 4} more parameters of the link were ignored.", icon=":material/link_off:")
+
+used = set(state.PAGE_PARAMS.get(page, ()))
+with st.sidebar:
+    if {"from", "to"} & used:
+        controls.period(catalog)
+    if "topic" in used:
+        controls.choice("Topic", "topic", {"all": "All topics", **catalog.topics},
+                        help="The six issue areas of Voeten's UN voting data; votes after 2019 are tagged by a "
+                             "classifier trained on his labels.")
+    if "measure" in used:
+        controls.choice("Measure of agreement", "measure", state.MEASURES,
+                        help="How alike two states vote; see 'About the data' for the definitions.")
+    if "successors" in used:
+        controls.toggle("Merge predecessor states into successors", "successors", "merge", "separate",
+                        help="USSR → Russia, Yugoslavia → Serbia, GDR → Germany…: one line per state today.")
+    if "nonvoting" in used:
+        controls.toggle("Count non-voting as abstention", "nonvoting", "abstain", "exclude",
+                        help="By default a member present but not voting is left out, not counted as an abstention.")
+
+current.run()  # a page may add its own controls to the sidebar, below the shared ones
+controls.finish(page, st.sidebar.container())

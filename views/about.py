@@ -1,0 +1,111 @@
+"""The About page: what the store covers, where the data comes from (with citation and the UN's
+terms), when it was last updated, where the sources disagree, and how each measure is defined."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from views import controls, data
+from views.controls import Context
+
+SOURCES = """
+**UN Digital Library — "United Nations General Assembly Voting Data"** (Dag Hammarskjöld Library,
+record 4060887): one row per member state per resolution adopted by a recorded vote, 1946 on, and
+the Library's voting-record pages. *Cite as:* United Nations Dag Hammarskjöld Library, *General
+Assembly Voting Data*, version and download date. *Terms:* © United Nations; non-commercial use,
+with attribution. The Library asks for its approval before automated downloads; this project
+fetches from it only when a user opts in (`python -m scraper sync --undl`).
+
+**UN per-session extracts of General Assembly resolutions** (UNxml/GAresolutions, United Nations,
+DGACM), sessions 74 on: titles, tallies, the states in favour, against and abstaining, sponsors,
+subjects. They list no non-voting states, which the store fills in from membership dates. *Terms:*
+acknowledge the United Nations as the source; given as is.
+
+**Issue codes 1946–2019** (Erik Voeten, *United Nations General Assembly Voting Data*, Harvard
+Dataverse, CC0; as packaged in the R package `unvotes`, MIT): the six issue areas used as topics,
+and the labels the topic classifier learnt from.
+"""
+
+MEASURES = r"""
+Two states are compared on the recorded votes both cast (Yes, No or Abstain). A member present
+but not voting is **left out** by default (option: count it as an abstention); a state that was not
+a member is always left out. A pair is compared only on at least 20 shared votes.
+
+| measure | definition | range |
+|---|---|---|
+| Exact agreement | share of shared votes cast alike | 0 … 1 |
+| Voeten's agreement | Yes = 1, Abstain = 2, No = 3; mean of 1 − \|a − b\| / 2 (an abstention half agrees) | 0 … 1 |
+| S-score (Signorino–Ritter) | 1 − 2·Σ\|a − b\| / (n·2): Voeten's score rescaled, 2·voeten − 1 | −1 … 1 |
+| Cohen's kappa | (p₀ − pₑ) / (1 − pₑ), pₑ from each state's own vote shares: agreement beyond chance | −1 … 1 |
+| Scott's pi | as kappa, pₑ from the two states' pooled shares | −1 … 1 |
+
+The Assembly passes most resolutions by large Yes majorities, so raw agreement is high for almost
+every pair; kappa and pi count only the agreement that the states' vote shares do not already
+predict. **Blocs** are found by hierarchical clustering on 1 − agreement (the number of blocs chosen
+by the best silhouette unless fixed), named after their most central members, and matched to the
+previous period's so a bloc keeps its colour. **Cohesion** is the mean Agreement Index of Hix, Noury
+and Roland: (max(Y, N, A) − ½·(total − max)) / total over the bloc's members voting. The **alignment
+map** is a classical multidimensional scaling of 1 − agreement (United States on the right).
+**Ideal points** come from an ordered (Yes > Abstain > No) item-response model, one point per state
+per year, bridged across years by resolutions the Assembly repeats (after Bailey, Strezhnev and
+Voeten 2017). A **lone dissenter** is one of at most three states voting against a majority of at
+least 90 % of the states voting.
+"""
+
+
+def render(context: Context) -> None:
+    """Draw the About page."""
+    roll_calls = data.load_roll_calls(context.db, context.version)
+    votes = data.load_votes(context.db, context.version)
+    sources = data.load_sources(context.db, context.version)
+    st.title("About the data")
+
+    st.header("Coverage")
+    columns = st.columns(4)
+    columns[0].metric("Recorded votes", f"{len(roll_calls):,}")
+    columns[1].metric("Member votes", f"{len(votes):,}")
+    columns[2].metric("States", f"{votes['country_code'].nunique():,}")
+    columns[3].metric("Sessions", f"{roll_calls['session'].nunique():,}")
+    st.markdown(f"From **{roll_calls['date'].min():%d %B %Y}** to **{roll_calls['date'].max():%d %B %Y}**. "
+                "Only resolutions adopted by a recorded vote are here: most resolutions are adopted without a vote.")
+    per_year = roll_calls.groupby(roll_calls["date"].dt.year).size().rename("votes").reset_index()
+    per_year.columns = ["year", "votes"]
+    st.bar_chart(per_year, x="year", y="votes", height=180)
+    by_source = roll_calls.groupby("source").size().rename("votes").reset_index()
+    st.caption("Which source each vote's row was taken from: " +
+               ", ".join(f"{row.source} {row.votes:,}" for row in by_source.itertuples()))
+
+    st.header("Last update")
+    if sources.empty:
+        st.caption("No import recorded.")
+    else:
+        last = pd.to_datetime(sources["imported_at"]).max()
+        st.markdown(f"Last import **{last:%d %B %Y, %H:%M} UTC**; data version `{context.version}`.")
+        shown = sources[["kind", "name", "imported_at", "roll_calls", "new", "changed", "unchanged"]]
+        st.dataframe(shown, hide_index=True, width="stretch")
+        controls.csv_download(shown, "sources")
+
+    st.header("Sources, citation and terms")
+    st.markdown(SOURCES)
+
+    st.header("Where the sources disagree")
+    disagreements = data.load_disagreements(context.db, context.version)
+    if disagreements.empty:
+        st.caption("The sources agree on every vote they share.")
+    else:
+        st.markdown(f"{len(disagreements):,} votes are recorded differently by two sources. The store keeps every "
+                    "source's observation and shows the UN Digital Library's record where it has one.")
+        shown = disagreements.assign(date=pd.to_datetime(disagreements["date"]).dt.date,
+                                     link=[controls.link("resolutions", vote=s) for s in disagreements["symbol"]])
+        st.dataframe(shown[["date", "link", "sources", "detail"]], hide_index=True, width="stretch", column_config={
+            "link": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)")})
+        controls.csv_download(shown[["roll_call_id", "symbol", "date", "sources", "detail"]], "disagreements")
+    flagged = roll_calls[roll_calls["flag"].notna() & (roll_calls["flag"].astype(str) != "")]
+    if not flagged.empty:
+        st.markdown(f"**{len(flagged):,} records are flagged** (their member votes do not add up to their own tallies):")
+        table = flagged[["symbol", "date", "flag"]].assign(date=flagged["date"].dt.date)
+        st.dataframe(table, hide_index=True, width="stretch")
+        controls.csv_download(table, "flagged")
+
+    st.header("How each measure is defined")
+    st.markdown(MEASURES)

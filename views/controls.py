@@ -1,0 +1,195 @@
+"""Widgets that edit the view state, and the glue that keeps the view state and the URL in step.
+
+Each run: `begin` reads the URL when it must (a link was just opened or edited) and shows the
+notices for bad parameters; widgets (`period`, `choice`, `countries_picker`...) read their value
+from the view state and write it back; `finish` writes the URL of the view shown and fills the
+"link to this view" box.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from views import state as state_module
+from views.state import Catalog, UrlSync, ViewState
+
+_VIEW = "_view"
+_SYNC = "_url_sync"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: the store it reads, its data version, the valid parameter values."""
+
+    db: str
+    version: str
+    catalog: Catalog
+
+
+def view() -> ViewState:
+    """The view state of this session (set by `begin`)."""
+    return st.session_state[_VIEW]
+
+
+def update(**changes: Any) -> ViewState:
+    """Change fields of the view state; returns the new state."""
+    new = replace(view(), **changes)
+    st.session_state[_VIEW] = new
+    return new
+
+
+def raw_query_params() -> dict[str, list[str]]:
+    """Every query parameter of the browser's URL, all values of repeated ones."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def begin(catalog: Catalog, page: str) -> list[str]:
+    """Take the view from the URL if this run must (see `state.should_read_url`); return notices."""
+    raw = raw_query_params()
+    flat = {key: (values[-1] if values else "") for key, values in raw.items()}
+    sync: UrlSync | None = st.session_state.get(_SYNC)
+    if _VIEW in st.session_state and not state_module.should_read_url(flat, sync, page):
+        return []
+    parsed, notices = state_module.parse_params(raw, catalog)
+    st.session_state[_VIEW] = parsed
+    # Widgets show what the URL says: drop their remembered values so they re-read the view.
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("w_")]:
+        del st.session_state[key]
+    return notices
+
+
+def finish(page: str, link_box) -> None:
+    """Write the URL of the view shown (only when it changed) and show it in `link_box`."""
+    params = state_module.to_params(view(), page)
+    current = {key: (values[-1] if values else "") for key, values in raw_query_params().items()}
+    if current != params:
+        st.query_params.from_dict(params)
+    st.session_state[_SYNC] = UrlSync(written=dict(params), page=page)
+    base = (st.context.url or "").split("?")[0] if hasattr(st, "context") else ""
+    query = state_module.query_string(params)
+    link = f"{base}?{query}" if query else base
+    with link_box:
+        st.caption("**Link to this view** — copy it (button at the right) to share exactly what you see.")
+        st.code(link or "(the address in your browser's bar)", language=None, wrap_lines=True)
+
+
+def _seed(key: str, value: Any, valid: Sequence[Any] | None = None) -> None:
+    """Give a widget its value from the view state unless it already holds a valid one."""
+    if key not in st.session_state or (valid is not None and st.session_state[key] not in valid):
+        st.session_state[key] = value
+
+
+def period(catalog: Catalog, container=None) -> tuple[int, int]:
+    """The years slider (`from`, `to` in the URL)."""
+    container = container or st.sidebar
+    current = view()
+    key = "w_years"
+    wanted = (current.start_year, current.end_year)
+    if key not in st.session_state:
+        st.session_state[key] = wanted
+    if catalog.first_year == catalog.last_year:
+        container.caption(f"Year: {catalog.first_year}")
+        return wanted
+    start, end = container.slider("Years", min_value=catalog.first_year, max_value=catalog.last_year, key=key,
+                                  help="The votes taken in these calendar years (inclusive).")
+    update(start_year=int(start), end_year=int(end))
+    return int(start), int(end)
+
+
+def choice(label: str, attribute: str, options: Mapping[str, str], container=None, help: str | None = None,
+           horizontal: bool = False) -> str:
+    """A select box (or horizontal radio) over `options` (URL value → label) editing one view field."""
+    container = container or st.sidebar
+    key = f"w_{attribute}"
+    _seed(key, getattr(view(), attribute), list(options))
+    if horizontal:
+        value = container.radio(label, list(options), format_func=lambda v: options[v], key=key, help=help,
+                                horizontal=True)
+    else:
+        value = container.selectbox(label, list(options), format_func=lambda v: options[v], key=key, help=help)
+    update(**{attribute: value})
+    return value
+
+
+def toggle(label: str, attribute: str, on: str, off: str, container=None, help: str | None = None) -> str:
+    """A toggle between two URL values of one view field."""
+    container = container or st.sidebar
+    key = f"w_{attribute}"
+    _seed(key, getattr(view(), attribute) == on, [True, False])
+    value = on if container.toggle(label, key=key, help=help) else off
+    update(**{attribute: value})
+    return value
+
+
+def country_picker(label: str, attribute: str, catalog: Catalog, container=None) -> str:
+    """One country (a code in the URL, a name on screen)."""
+    container = container or st
+    options = _country_options(catalog)
+    key = f"w_{attribute}"
+    _seed(key, getattr(view(), attribute), options)
+    value = container.selectbox(label, options, format_func=lambda c: f"{catalog.countries[c]} ({c})", key=key)
+    update(**{attribute: value})
+    return value
+
+
+def countries_picker(label: str, attribute: str, catalog: Catalog, max_selections: int, container=None) -> tuple[str, ...]:
+    """Several countries (comma-separated codes in the URL)."""
+    container = container or st
+    options = _country_options(catalog)
+    key = f"w_{attribute}"
+    current = [code for code in getattr(view(), attribute) if code in catalog.countries]
+    if key not in st.session_state or not all(code in catalog.countries for code in st.session_state[key]):
+        st.session_state[key] = current
+    value = container.multiselect(label, options, format_func=lambda c: f"{catalog.countries[c]} ({c})", key=key,
+                                  max_selections=max_selections)
+    update(**{attribute: tuple(value)})
+    return tuple(value)
+
+
+def text(label: str, attribute: str, container=None, placeholder: str = "", help: str | None = None) -> str:
+    """A free-text field (a search), at most `state.MAX_PARAM_LENGTH` characters."""
+    container = container or st
+    key = f"w_{attribute}"
+    _seed(key, getattr(view(), attribute))
+    value = container.text_input(label, key=key, placeholder=placeholder, help=help,
+                                 max_chars=state_module.MAX_PARAM_LENGTH)
+    value = " ".join(value.split())
+    update(**{attribute: value})
+    return value
+
+
+def _country_options(catalog: Catalog) -> list[str]:
+    return sorted(catalog.countries, key=lambda code: catalog.countries[code])
+
+
+def set_widget(attribute: str, value: Any) -> None:
+    """Change a view field and the widget that shows it (for buttons and links inside a page)."""
+    update(**{attribute: value})
+    st.session_state[f"w_{attribute}"] = value
+
+
+def csv_download(frame: pd.DataFrame, name: str, label: str = "Download CSV", container=None) -> None:
+    """A download button for a table, as CSV (UTF-8, no index)."""
+    container = container or st
+    container.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
+                              mime="text/csv", key=f"csv_{name}", on_click="ignore", icon=":material/download:")
+
+
+def html_download(figure, name: str, title: str, label: str = "Download chart (HTML)", container=None) -> None:
+    """A download button for a chart as a self-contained HTML page (built only when clicked)."""
+    from views.charts import figure_html
+
+    container = container or st
+    container.download_button(label, lambda: figure_html(figure, title).encode("utf-8"), file_name=f"{name}.html",
+                              mime="text/html", key=f"html_{name}", on_click="ignore", icon=":material/download:")
+
+
+def link(page: str, **params: str) -> str:
+    """A relative link to `page` with these query parameters (pages are one level deep)."""
+    path = "" if page == "blocs" else page
+    query = state_module.query_string({k: v for k, v in params.items() if v != ""})
+    return f"./{path}?{query}" if query else f"./{path}"

@@ -1,0 +1,270 @@
+"""Cached reads of the vote store and cached analysis results, for every page of the dashboard.
+
+Every cached function takes the store's path and its `data_version` as its first two arguments,
+so a sync (which changes the version) invalidates everything computed from the old data, and
+nothing cached reads a global. The app only reads the store here: the one place that writes is
+the first-run page, when the user asks it to build the store.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from scraper import store
+from views.state import Catalog
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def store_path() -> str:
+    """The store the dashboard reads: `$UNGA_DB`, else data/unvotes.sqlite beside the code."""
+    return str(Path(os.environ.get("UNGA_DB") or REPOSITORY / "data" / "unvotes.sqlite"))
+
+
+def read_version(db: str) -> str | None:
+    """The store's data version, or None when there is no store or it holds no votes yet.
+
+    Not cached: it is one indexed read, and it is what tells every cached function that a sync
+    has changed the data.
+    """
+    if not Path(db).exists():
+        return None
+    try:
+        version = store.data_version(db)
+    except Exception:  # a store being created by an import right now, or a damaged file
+        return None
+    return None if version == "empty" else version
+
+
+# ------------------------------------------------------------------------------------------
+# The store's tidy tables
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_votes(db: str, version: str) -> pd.DataFrame:
+    """One row per (roll call, member state), as `scraper.store.load_votes`."""
+    return store.load_votes(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_roll_calls(db: str, version: str) -> pd.DataFrame:
+    """One row per recorded vote, as `scraper.store.load_roll_calls`."""
+    return store.load_roll_calls(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_countries(db: str, version: str) -> pd.DataFrame:
+    """One row per state that ever sat in the Assembly, as `scraper.store.load_countries`."""
+    return store.load_countries(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_successions(db: str, version: str) -> pd.DataFrame:
+    """One row per (predecessor, successor), as `scraper.store.load_successions`."""
+    return store.load_successions(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_sources(db: str, version: str) -> pd.DataFrame:
+    """One row per imported file or fetched response, as `scraper.store.load_sources`."""
+    return store.load_sources(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_disagreements(db: str, version: str) -> pd.DataFrame:
+    """One row per vote on which two sources disagree, as `scraper.store.load_disagreements`."""
+    return store.load_disagreements(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_member_votes(db: str, version: str, symbol: str) -> pd.DataFrame:
+    """One row per member on one roll call: country_code, country_name (as written then), vote."""
+    return store.load_member_votes(db, symbol)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def short_names(db: str, version: str) -> dict[str, str]:
+    """Country code → the name people use ("Russia", "Bolivia"), from `analysis.blocs.country_labels`."""
+    from analysis.blocs import country_labels
+
+    return country_labels(load_countries(db, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_catalog(db: str, version: str) -> Catalog:
+    """The values URL parameters may take: years covered, countries that voted, topics, groups."""
+    from analysis import groups
+
+    roll_calls = load_roll_calls(db, version)
+    votes = load_votes(db, version)
+    names = short_names(db, version)
+    voted = sorted(set(votes["country_code"].astype(str).unique()))
+    return Catalog(
+        first_year=int(roll_calls["date"].min().year),
+        last_year=int(roll_calls["date"].max().year),
+        countries={code: names.get(code, code) for code in voted},
+        topics=topic_labels(),
+        groups=dict(groups.GROUPS) if isinstance(groups.GROUPS, dict) else {g: g for g in groups.GROUPS},
+    )
+
+
+def topic_labels() -> dict[str, str]:
+    """URL slug → display label of the six issue areas (slugs as `analysis.topics` defines them)."""
+    return {slug: label for slug, (code, label) in topic_slugs().items()}
+
+
+def topic_slugs() -> dict[str, tuple[str, str]]:
+    """URL slug → (issue code used in `analysis.topics`, display label)."""
+    try:
+        from analysis import topics
+    except ImportError:  # analysis.topics not there yet: every vote, no topic filter
+        return {}
+
+    slugs = getattr(topics, "TOPIC_SLUGS", None)
+    out: dict[str, tuple[str, str]] = {}
+    for code, label in topics.TOPICS.items():
+        slug = slugs[code] if slugs and code in slugs else label.lower().replace(" ", "-")
+        out[slug] = (code, label)
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# Selections and analysis results (small frames; cheap to cache per view)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_topic_tags(db: str, version: str) -> pd.DataFrame:
+    """One row per (roll call, topic): roll_call_id, topic, source, score (see `analysis.topics`)."""
+    from analysis import topics
+
+    return topics.tag_roll_calls(load_roll_calls(db, version))
+
+
+def topic_roll_call_ids(db: str, version: str, topic: str) -> list[int] | None:
+    """The roll calls tagged with a topic slug, or None for every topic."""
+    if topic == "all":
+        return None
+    code = topic_slugs()[topic][0]
+    tags = load_topic_tags(db, version)
+    return sorted(tags.loc[tags["topic"].astype(str) == code, "roll_call_id"].astype(int).unique())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def vote_matrix(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str) -> pd.DataFrame:
+    """Country × roll call (Y=1, A=2, N=3) for one period and topic; see `analysis.matrix.vote_matrix`."""
+    from analysis import matrix
+
+    return matrix.vote_matrix(
+        load_votes(db, version),
+        start=start,
+        end=end,
+        roll_call_ids=topic_roll_call_ids(db, version, topic),
+        successions=load_successions(db, version),
+        merge_successors=successors == "merge",
+        non_voting=nonvoting,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def agreement_matrix(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
+                     metric: str) -> pd.DataFrame:
+    """Country × country agreement for one selection and measure (NaN below 20 shared votes)."""
+    from analysis import agreement
+
+    return agreement.agreement_matrix(vote_matrix(db, version, start, end, topic, successors, nonvoting), metric)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def blocs(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str, metric: str,
+          k: int | None) -> dict[str, pd.DataFrame]:
+    """The blocs of one selection and what the Blocs page draws from them.
+
+    Returns frames: `blocs` (one row per country: country_code, bloc, bloc_name, centrality),
+    `map` (country_code, x, y), `cohesion` (one row per bloc), `changes` (countries whose bloc
+    differs from the previous period of the same length; empty when there is none), `overlap`
+    (bloc × named group share of members). Bloc numbers are matched to the previous period's so a
+    bloc keeps its colour when the period moves.
+    """
+    from analysis import blocs as blocs_module
+    from analysis import embedding, groups
+
+    matrix = vote_matrix(db, version, start, end, topic, successors, nonvoting)
+    scores = agreement_matrix(db, version, start, end, topic, successors, nonvoting, metric)
+    names = short_names(db, version)
+    current = blocs_module.cluster_countries(scores, k, names=names)
+    changes = pd.DataFrame(columns=["country_code"])
+    previous = _previous_period(start, end)
+    if previous is not None:
+        try:
+            before = agreement_matrix(db, version, previous[0], previous[1], topic, successors, nonvoting, metric)
+            earlier = blocs_module.cluster_countries(before, k, names=names)
+            current = blocs_module.match_blocs(earlier, current)
+            changes = blocs_module.bloc_changes(earlier, current)
+        except ValueError:  # too few earlier votes or states to cluster (SelectionError is a ValueError)
+            pass
+    coordinates = embedding.alignment_map(scores)
+    return {
+        "blocs": current,
+        "map": coordinates,
+        "cohesion": blocs_module.bloc_cohesion(matrix, current),
+        "changes": changes,
+        "overlap": groups.bloc_group_overlap(current, None, end),
+        "criterion": pd.DataFrame({"k": list(current.attrs.get("criterion", {})),
+                                   "silhouette": list(current.attrs.get("criterion", {}).values())}),
+    }
+
+
+def _previous_period(start: str, end: str) -> tuple[str, str] | None:
+    """The period of the same number of years just before [start, end]; None before 1946."""
+    first, last = int(start[:4]), int(end[:4])
+    length = last - first + 1
+    if first - length < 1946:
+        return None
+    return f"{first - length}-01-01", f"{first - 1}-12-31"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def ideal_points(db: str, version: str) -> pd.DataFrame:
+    """One row per (country_code, year): ideal_point, se, n_votes (from the analysis disk cache)."""
+    from analysis import idealpoints
+
+    try:
+        return idealpoints.cached_ideal_points(db)
+    except OSError:  # the store's folder is read-only (a shared deployment): compute in memory
+        return idealpoints.estimate_ideal_points(load_votes(db, version), roll_calls=load_roll_calls(db, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def agreement_by_year(db: str, version: str, country: str, partners: tuple[str, ...], topic: str, successors: str,
+                      nonvoting: str, metric: str) -> pd.DataFrame:
+    """One row per (year, partner): year, partner_code, value (agreement of `country` with it), shared_votes.
+
+    Years in which a pair shares fewer than 10 votes are left out: one or two votes say nothing.
+    """
+    from analysis import agreement, matrix
+
+    votes = load_votes(db, version)
+    ids = topic_roll_call_ids(db, version, topic)
+    wanted = {country, *partners}
+    rows = []
+    merged = matrix.select_votes(votes, roll_call_ids=ids, successions=load_successions(db, version),
+                                 merge_successors=successors == "merge")
+    merged = merged[merged["country_code"].astype(str).isin(wanted)]
+    for year, chunk in merged.groupby(merged["date"].dt.year, sort=True):
+        try:
+            grid = matrix.vote_matrix(chunk, non_voting=nonvoting)
+        except matrix.SelectionError:
+            continue
+        if country not in grid.index:
+            continue
+        scores = agreement.agreement_matrix(grid, metric, min_shared=10)
+        shared = pd.DataFrame(scores.attrs["shared"], index=scores.index, columns=scores.index)
+        for partner in partners:
+            if partner in scores.index and not np.isnan(scores.loc[country, partner]):
+                rows.append({"year": int(year), "partner_code": partner, "value": float(scores.loc[country, partner]),
+                             "shared_votes": int(shared.loc[country, partner])})
+    return pd.DataFrame(rows, columns=["year", "partner_code", "value", "shared_votes"])

@@ -1,0 +1,166 @@
+"""The Outliers page: lone dissenters, bloc defectors, members breaking from their named group, and
+movers — each row links to the vote or the country it names (links that open that view)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.matrix import SelectionError
+from views import controls, data
+from views.controls import Context
+from views.state import OUTLIER_LISTS, ViewState
+
+VOTE_WORDS = {"Y": "Yes", "N": "No", "A": "Abstain", "X": "Non-voting"}
+
+
+def render(context: Context) -> None:
+    """Draw the Outliers page for the current view state."""
+    catalog = context.catalog
+    view = controls.view()
+    st.title(f"Outliers, {view.start_year}–{view.end_year}")
+    chosen = controls.choice("Show", "outlier_list", OUTLIER_LISTS, container=st, horizontal=True)
+    if chosen in ("bloc-defectors",):
+        with st.sidebar:
+            controls.choice("Number of blocs", "k", {"auto": "chosen automatically",
+                                                     **{str(k): str(k) for k in range(2, 13)}})
+    if chosen == "group-breakers":
+        groups = dict(catalog.groups)
+        if not controls.view().group:
+            controls.update(group="asean" if "asean" in groups else next(iter(groups)))
+        controls.choice("Named group", "group", groups, container=st)
+    view = controls.view()
+    names = data.short_names(context.db, context.version)
+    try:
+        with st.spinner("Looking for outliers…"):
+            table, column_config, help_text = _TABLES[chosen](context, view, names)
+    except SelectionError as error:
+        st.info(f"{error}", icon=":material/filter_alt_off:")
+        return
+    st.caption(help_text)
+    if table.empty:
+        st.info("Nothing to list for this selection.", icon=":material/check_circle:")
+        return
+    st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+    controls.csv_download(table, f"{chosen}-{view.start_year}-{view.end_year}")
+
+
+def _vote_link(symbol: str) -> str:
+    return controls.link("resolutions", vote=symbol)
+
+
+def _country_link(code: str, view: ViewState) -> str:
+    return controls.link("countries", country=code, **{"from": str(view.start_year), "to": str(view.end_year)})
+
+
+def _selected_votes(context: Context, view: ViewState) -> pd.DataFrame:
+    """The store's tidy votes inside the view's period and topic (one row per roll call × state)."""
+    from analysis import matrix
+
+    return matrix.select_votes(
+        data.load_votes(context.db, context.version), start=view.start_date, end=view.end_date,
+        roll_call_ids=data.topic_roll_call_ids(context.db, context.version, view.topic),
+        successions=data.load_successions(context.db, context.version),
+        merge_successors=view.successors == "merge",
+    )
+
+
+_LINKS = {
+    "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote"),
+    "country": st.column_config.LinkColumn("country", display_text=r"country=([A-Z]+)", help="Open this country"),
+}
+
+
+def _lone_dissenters(context: Context, view: ViewState, names: dict[str, str]):
+    from analysis import outliers
+
+    found = outliers.find_lone_dissenters(_selected_votes(context, view))
+    table = pd.DataFrame({
+        "date": pd.to_datetime(found["date"]).dt.date,
+        "vote": [_vote_link(s) for s in found["symbol"].astype(str)],
+        "state": [names.get(c, c) for c in found["country_code"].astype(str)],
+        "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
+        "voted": found["vote"].astype(str).map(VOTE_WORDS),
+        "majority": found["majority_vote"].astype(str).map(VOTE_WORDS),
+        "majority share": found["majority_share"].astype(float),
+        "dissenters": found["dissenters"],
+    }).sort_values("date", ascending=False, kind="stable")
+    config = {**_LINKS, "majority share": st.column_config.NumberColumn(format="percent")}
+    return table, config, ("States that voted against a near-unanimous majority (at most 3 dissenters, majority "
+                           "of at least 90 % of the states voting). Click a vote or a country to open it.")
+
+
+def _bloc_defectors(context: Context, view: ViewState, names: dict[str, str]):
+    from analysis import outliers
+
+    result = data.blocs(context.db, context.version, view.start_date, view.end_date, view.topic, view.successors,
+                        view.nonvoting, view.metric, view.n_blocs)
+    scores = data.agreement_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
+                                   view.successors, view.nonvoting, view.metric)
+    found = outliers.find_bloc_defectors(result["blocs"], scores)
+    bloc_names = result["blocs"].drop_duplicates("bloc").set_index("bloc")["bloc_name"]
+    table = pd.DataFrame({
+        "state": [names.get(c, c) for c in found["country_code"].astype(str)],
+        "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
+        "bloc": [f"{b + 1}. {bloc_names.get(b, '')}" for b in found["bloc"]],
+    })
+    for column in found.columns:
+        if column not in ("country_code", "bloc", "bloc_name", "nearest_bloc"):
+            table[column.replace("_", " ")] = found[column].to_numpy()
+    table.insert(3, "nearest bloc", [f"{b + 1}. {bloc_names.get(b, '')}" if pd.notna(b) else "" for b in found["nearest_bloc"]])
+    return table, _LINKS, ("States far from the centre of their own bloc in this period (distance from the bloc's "
+                           "centre, and its z-score within the bloc): the likeliest to change sides.")
+
+
+def _group_breakers(context: Context, view: ViewState, names: dict[str, str]):
+    from analysis import groups
+
+    found = groups.group_breakers(_selected_votes(context, view), view.group, view.start_date, view.end_date)
+    table = pd.DataFrame({
+        "date": pd.to_datetime(found["date"]).dt.date,
+        "vote": [_vote_link(s) for s in found["symbol"].astype(str)],
+        "state": [names.get(c, c) for c in found["country_code"].astype(str)],
+        "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
+        "voted": found["vote"].astype(str).map(VOTE_WORDS),
+    })
+    if "majority_vote" in found.columns:
+        table["group majority"] = found["majority_vote"].astype(str).map(VOTE_WORDS)
+    table = table.sort_values("date", ascending=False, kind="stable")
+    return table, _LINKS, (f"Members of {context.catalog.groups.get(view.group, view.group)} that voted against the "
+                           "group's majority (membership on the day of each vote).")
+
+
+def _movers(context: Context, view: ViewState, names: dict[str, str]):
+    from analysis import outliers
+
+    length = view.end_year - view.start_year + 1
+    before = (f"{view.start_year - length}-01-01", f"{view.start_year - 1}-12-31")
+    if view.start_year - length < context.catalog.first_year:
+        raise SelectionError(f"Movers compare this period with the {length} years before it; "
+                             f"there are no votes before {context.catalog.first_year}. Start the period later.")
+    found = outliers.find_movers(
+        data.load_votes(context.db, context.version), before, (view.start_date, view.end_date), metric=view.metric,
+        successions=data.load_successions(context.db, context.version), merge_successors=view.successors == "merge",
+        non_voting=view.nonvoting, roll_call_ids=data.topic_roll_call_ids(context.db, context.version, view.topic))
+    table = pd.DataFrame({
+        "rank": found["rank"],
+        "state": [names.get(c, c) for c in found["country_code"].astype(str)],
+        "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
+        "shift": found["shift"],
+        "mean change": found["mean_change"],
+        "moved toward": [names.get(c, c) for c in found["toward"].astype(str)],
+        "moved away from": [names.get(c, c) for c in found["away_from"].astype(str)],
+        "closest before": [names.get(c, c) for c in found["closest_before"].astype(str)],
+        "closest after": [names.get(c, c) for c in found["closest_after"].astype(str)],
+    })
+    config = {**_LINKS, "shift": st.column_config.NumberColumn(format="%.3f"),
+              "mean change": st.column_config.NumberColumn(format="%+.3f")}
+    return table, config, (f"States whose alignment changed most between {before[0][:4]}–{before[1][:4]} and "
+                           f"{view.start_year}–{view.end_year}.")
+
+
+_TABLES = {
+    "lone-dissenters": _lone_dissenters,
+    "bloc-defectors": _bloc_defectors,
+    "group-breakers": _group_breakers,
+    "movers": _movers,
+}

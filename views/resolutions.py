@@ -1,0 +1,143 @@
+"""The Resolutions page: find votes by symbol, words of the title, topic and year; open one to see
+its title, date, tallies, a world map of how each state voted, the list by vote and the lone
+dissenters."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from scraper.symbols import normalise_symbol
+from views import charts, controls, data
+from views.controls import Context
+
+MAX_RESULTS = 300
+
+
+def render(context: Context) -> None:
+    """Draw the search, and the vote named in the URL (`vote=`) if there is one."""
+    view = controls.view()
+    roll_calls = data.load_roll_calls(context.db, context.version)
+    if view.vote:
+        symbol = normalise_symbol(view.vote)
+        match = roll_calls[roll_calls["symbol"] == symbol]
+        if match.empty:
+            st.warning(f"No recorded vote {view.vote[:40]} in the store; search for it below.",
+                       icon=":material/link_off:")
+            controls.update(vote="")
+        else:
+            if symbol != view.vote:
+                controls.update(vote=symbol)
+            _show_vote(context, match.iloc[0])
+            st.divider()
+
+    st.header("Find a vote")
+    query = controls.text("Symbol or words of the title", "query", placeholder="A/RES/75/287, or: Myanmar",
+                          help="A symbol (any spelling: A/RES/75/287, a/res/75/250 B) or words that all appear "
+                               "in the title or agenda item.")
+    found = search(roll_calls, query, view.start_date, view.end_date,
+                   data.topic_roll_call_ids(context.db, context.version, view.topic))
+    topic = "all topics" if view.topic == "all" else context.catalog.topics[view.topic].lower()
+    st.caption(f"{len(found):,} votes in {view.start_year}–{view.end_year}, {topic}"
+               + (f", matching “{query}”" if query else "") + (f"; the latest {MAX_RESULTS} shown." if len(found) > MAX_RESULTS else "."))
+    shown = found.head(MAX_RESULTS)
+    table = pd.DataFrame({
+        "date": shown["date"].dt.date,
+        "vote": [controls.link("resolutions", vote=s, q=query) for s in shown["symbol"]],
+        "title": shown["title"].map(_short_title),
+        "yes": shown["yes"], "no": shown["no"], "abstain": shown["abstain"],
+    })
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote"),
+        "title": st.column_config.TextColumn(width="large"),
+    })
+    controls.csv_download(shown[["symbol", "date", "session", "title", "yes", "no", "abstain", "non_voting", "members"]],
+                          "votes-found")
+
+
+def search(roll_calls: pd.DataFrame, query: str, start: str, end: str, roll_call_ids: list[int] | None) -> pd.DataFrame:
+    """The recorded votes in [start, end] (and among `roll_call_ids` if given) that match `query`.
+
+    One row per roll call, newest first. A query that reads as a symbol matches that symbol (and
+    its parts: A/RES/75/250 finds 250A and 250B); otherwise every word must appear in the title or
+    the agenda, case-insensitively.
+    """
+    rows = roll_calls[(roll_calls["date"] >= pd.Timestamp(start)) & (roll_calls["date"] <= pd.Timestamp(end))]
+    if roll_call_ids is not None:
+        rows = rows[rows["roll_call_id"].isin(roll_call_ids)]
+    text = query.strip()
+    if text:
+        if re.match(r"(?i)^a\s*/\s*res\s*/", text):
+            symbol = normalise_symbol(text)
+            rows = rows[rows["symbol"].str.startswith(symbol)]
+        else:
+            haystack = (rows["title"].fillna("") + " " + rows["agenda"].fillna("")).str.lower()
+            for word in text.lower().split():
+                rows = rows[haystack.loc[rows.index].str.contains(word, regex=False)]
+    return rows.sort_values(["date", "roll_call_id"], ascending=False, kind="stable")
+
+
+def _short_title(title: str) -> str:
+    return re.sub(r"\s*:\s*resolution\s*/\s*adopted by the General Assembly.*$", "", str(title), flags=re.I)
+
+
+def lone_dissenters(member_votes: pd.DataFrame, max_dissenters: int = 3, min_majority: float = 0.9) -> pd.DataFrame:
+    """The states that voted against a near-unanimous majority on one vote (as `analysis.outliers` defines it).
+
+    `member_votes` is one row per member (country_code, vote). One row per dissenting state:
+    country_code, vote. Empty when the majority of votes cast (Y/N/A) is below `min_majority` or
+    more than `max_dissenters` states dissent.
+    """
+    from analysis import outliers
+
+    frame = member_votes.assign(roll_call_id=0, symbol="", date=pd.Timestamp("2000-01-01"), session="")
+    found = outliers.find_lone_dissenters(frame, max_dissenters=max_dissenters, min_majority=min_majority)
+    return found[["country_code", "vote"]].reset_index(drop=True)
+
+
+def _show_vote(context: Context, roll_call: pd.Series) -> None:
+    names = data.short_names(context.db, context.version)
+    symbol = str(roll_call["symbol"])
+    st.title(symbol)
+    st.markdown(f"**{_short_title(roll_call['title'])}**")
+    meta = [f"Adopted {roll_call['date']:%d %B %Y}", f"session {roll_call['session']}"]
+    if roll_call.get("meeting"):
+        meta.append(f"meeting {roll_call['meeting']}")
+    if pd.notna(roll_call.get("undl_id")):
+        meta.append(f"[UN Digital Library record {int(roll_call['undl_id'])}]"
+                    f"(https://digitallibrary.un.org/record/{int(roll_call['undl_id'])})")
+    st.caption(" · ".join(meta))
+    columns = st.columns(5)
+    for column, (label, field) in zip(columns, (("Yes", "yes"), ("No", "no"), ("Abstentions", "abstain"),
+                                                ("Non-voting", "non_voting"), ("Members", "members"))):
+        value = roll_call.get(field)
+        column.metric(label, "—" if pd.isna(value) else f"{int(value)}")
+    if isinstance(roll_call.get("flag"), str) and roll_call["flag"]:
+        st.warning(f"This record is flagged: {roll_call['flag']}", icon=":material/flag:")
+
+    members = data.load_member_votes(context.db, context.version, symbol)
+    if members.empty:
+        st.info("The source gives the tallies only, not how each state voted.")
+        return
+    alone = lone_dissenters(members)
+    if not alone.empty:
+        words = {"Y": "in favour", "N": "against", "A": "abstaining"}
+        listed = ", ".join(names.get(c, c) for c in alone["country_code"])
+        how = words.get(str(alone["vote"].iloc[0]), "")
+        st.success(f"**Lone dissent:** {listed} {'alone ' if len(alone) == 1 else ''}{how}.", icon=":material/person_alert:")
+
+    figure = charts.vote_world_map(members, names, data.load_successions(context.db, context.version))
+    st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="vote_map")
+    safe = re.sub(r"[^A-Za-z0-9]+", "-", symbol).strip("-")
+    controls.html_download(figure, f"vote-map-{safe}", f"{symbol}: how each state voted")
+
+    st.subheader("How each state voted")
+    listing = members.assign(state=[names.get(c, c) for c in members["country_code"]])
+    columns = st.columns(4)
+    for column, (letter, label) in zip(columns, charts.VOTE_LABELS.items()):
+        part = listing[listing["vote"] == letter].sort_values("state")
+        column.markdown(f"**{label} ({len(part)})**")
+        column.dataframe(part[["state", "country_code"]], hide_index=True, width="stretch", height=300,
+                         column_config={"country_code": st.column_config.TextColumn("code", width="small")})
+    controls.csv_download(members, f"member-votes-{safe}")
