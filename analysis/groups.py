@@ -211,18 +211,15 @@ def _members_votes(votes: pd.DataFrame, group: str, start: DateLike | None, end:
     if first is not None and last is not None and first > last:
         raise ValueError(f"start={start!r} is after end={end!r}: the period is empty; swap them")
     spells = _spells_of(group)
-    in_period = pd.Series(True, index=votes.index)
+    # Filter on the (categorical) columns first and convert only the rows kept: the full record is
+    # ~950,000 rows and most of them are not the group's.
+    keep = votes["country_code"].isin(set(spells["country_code"])).to_numpy()
     if first is not None:
-        in_period &= votes["date"] >= first
+        keep = keep & (votes["date"] >= first).to_numpy()
     if last is not None:
-        in_period &= votes["date"] <= last
-    codes = votes["country_code"].astype(str)
-    chosen = votes.loc[in_period & codes.isin(set(spells["country_code"])), list(_VOTE_COLUMNS)]
-    chosen = chosen.assign(
-        symbol=chosen["symbol"].astype(str),
-        country_code=chosen["country_code"].astype(str),
-        vote=chosen["vote"].astype(str),
-    )
+        keep = keep & (votes["date"] <= last).to_numpy()
+    chosen = votes.loc[keep, list(_VOTE_COLUMNS)]
+    chosen = chosen.assign(**{column: _plain_strings(chosen[column]) for column in ("symbol", "country_code", "vote")})
     unknown = set(chosen["vote"].unique()) - _KNOWN_VOTES
     if unknown:
         raise ValueError(f"Unknown vote codes {sorted(unknown)} in the votes frame; expected Y, N, A or X")
@@ -240,20 +237,24 @@ def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str = "v
         raise ValueError(f"The {what} frame lacks columns {missing}; it needs {list(columns)}{shape}")
 
 
+def _plain_strings(column: pd.Series) -> np.ndarray:
+    """The values of a (possibly categorical) column as a numpy array of Python strings."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = np.asarray(column.cat.categories.astype(str), dtype=object)
+        return categories[column.cat.codes.to_numpy()]
+    return column.astype(str).to_numpy(dtype=object)
+
+
 def _count_cast_votes(member_votes: pd.DataFrame) -> pd.DataFrame:
-    """One row per roll call: date, symbol and the number of members voting Y, N and A."""
+    """One row per roll call (index roll_call_id): symbol, date and the numbers of members voting Y, N and A."""
     cast = member_votes[member_votes["vote"].isin(CAST_VOTES)]
-    if cast.empty:
-        return pd.DataFrame({"symbol": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]"),
-                             **{vote: pd.Series(dtype=np.int64) for vote in CAST_VOTES}},
-                            index=pd.Index([], dtype=np.int64, name="roll_call_id"))
-    counts = (
-        pd.crosstab(cast["roll_call_id"], cast["vote"])
-        .reindex(columns=list(CAST_VOTES), fill_value=0)
-        .astype(np.int64)
-    )
-    first = cast.drop_duplicates("roll_call_id").set_index("roll_call_id")[["symbol", "date"]]
-    return first.join(counts, how="inner").sort_values(["date"], kind="stable")
+    calls, position = np.unique(cast["roll_call_id"].to_numpy(), return_inverse=True)
+    choice = pd.Categorical(cast["vote"], categories=list(CAST_VOTES)).codes
+    tallies = np.zeros((len(calls), len(CAST_VOTES)), dtype=np.int64)
+    np.add.at(tallies, (position, choice), 1)
+    first = cast.drop_duplicates("roll_call_id").set_index("roll_call_id")[["symbol", "date"]].reindex(calls)
+    counts = pd.DataFrame(tallies, columns=list(CAST_VOTES), index=pd.Index(calls, name="roll_call_id"))
+    return pd.concat([first, counts], axis=1).sort_values("date", kind="stable")
 
 
 def agreement_index(yes: np.ndarray | Sequence[int], no: np.ndarray | Sequence[int], abstain: np.ndarray | Sequence[int]) -> np.ndarray:
