@@ -32,6 +32,8 @@ def render(context: Context) -> None:
             _show_vote(context, match.iloc[0])
             st.divider()
 
+    if not controls.view().vote:
+        st.title("Resolutions")
     st.header("Find a vote")
     query = controls.text("Symbol or words of the title", "query", placeholder="A/RES/75/287, or: Myanmar",
                           help="A symbol (any spelling: A/RES/75/287, a/res/75/250 B) or words that all appear "

@@ -1,0 +1,205 @@
+"""The dashboard run headless with Streamlit's AppTest on the small synthetic store (and, when
+../shared is there, on the full one): every page renders, the URL sets the view, bad links give a
+notice and defaults, widgets write the URL back, downloads carry the table, and an empty store
+opens the first-run page that builds it."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from streamlit.testing.v1 import AppTest
+
+from scraper import store
+from views import state
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PAGES = ("blocs", "outliers", "resolutions", "countries", "compare", "about")
+
+
+def open_app(db: Path, monkeypatch, **params: str) -> AppTest:
+    """Run the dashboard once against store `db`, as a browser opening `?params` would."""
+    monkeypatch.setenv("UNGA_DB", str(db))
+    app = AppTest.from_file(DASHBOARD, default_timeout=120)
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def assert_clean(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def widget(app: AppTest, key: str):
+    return app.get_by_key(key)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(small_store, monkeypatch, page):
+    app = open_app(small_store, monkeypatch, page=page)
+    assert_clean(app)
+    assert not app.warning, [w.value for w in app.warning]
+    assert app.title, f"page {page} drew no title"
+
+
+def test_outlier_lists_render_without_exception(small_store, monkeypatch):
+    for listing in state.OUTLIER_LISTS:
+        app = open_app(small_store, monkeypatch, page="outliers", list=listing, **{"from": "2010", "to": "2019"})
+        assert_clean(app)
+        assert app.query_params["list"] == listing
+
+
+def test_shared_link_sets_every_widget(small_store, monkeypatch):
+    app = open_app(small_store, monkeypatch, **{"from": "1995", "to": "2004"}, topic="all", measure="kappa", k="3",
+                   successors="merge", nonvoting="abstain", group="nato")
+    assert_clean(app)
+    assert not app.warning
+    assert widget(app, "w_years").value == (1995, 2004)
+    assert widget(app, "w_measure").value == "kappa"
+    assert widget(app, "w_k").value == "3"
+    assert widget(app, "w_successors").value is True
+    assert widget(app, "w_nonvoting").value is True
+    assert widget(app, "w_group").value == "nato"
+    assert app.title[0].value == "Voting blocs, 1995–2004"
+    # Three blocs asked for, three drawn (the metric reads "3").
+    assert any(metric.value == "3" for metric in app.metric)
+
+
+def test_country_links_set_the_country_pickers(small_store, monkeypatch):
+    app = open_app(small_store, monkeypatch, page="countries", country="mmr", partners="BLR,RUS,CHN,USA")
+    assert_clean(app)
+    assert widget(app, "w_country").value == "MMR"
+    assert list(widget(app, "w_partners").value) == ["BLR", "RUS", "CHN", "USA"]
+    assert app.query_params["country"] == "MMR"  # written back in canonical form
+
+    app = open_app(small_store, monkeypatch, page="compare", countries="CUB,USA")
+    assert_clean(app)
+    assert (widget(app, "w_countries_0").value, widget(app, "w_countries_1").value) == ("CUB", "USA")
+    assert app.title[0].value == "Cuba and United States"
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"from": "2010", "to": "1990"}, "backwards"),
+    ({"from": "1900", "to": "2050"}, "run from 1985 to 2024"),
+    ({"from": "abcd"}, "not a year"),
+    ({"topic": "astrology"}, "Unknown topic"),
+    ({"measure": "vibes"}, "Unknown measure"),
+    ({"k": "99"}, "Unknown k"),
+    ({"group": "hogwarts"}, "Unknown group"),
+    ({"page": "nowhere"}, "Unknown page"),
+    ({"page": "countries", "country": "XXX"}, "Unknown country code"),
+    ({"page": "countries", "partners": "USA,ZZZ,QQQ"}, "Unknown country codes"),
+    ({"page": "compare", "countries": "USA"}, "needs two countries"),
+    ({"topic": "x" * 5000}, "5,000 characters"),
+    ({"page": "resolutions", "vote": "A/RES/99/999"}, "No recorded vote"),
+])
+def test_bad_link_gives_a_short_notice_and_defaults(small_store, monkeypatch, params, fragment):
+    app = open_app(small_store, monkeypatch, **params)
+    assert_clean(app)
+    notices = [w.value for w in app.warning]
+    assert any(fragment in notice for notice in notices), notices
+    assert all(len(notice) < 300 for notice in notices)
+
+
+def test_bad_values_fall_back_to_sensible_defaults(small_store, monkeypatch):
+    app = open_app(small_store, monkeypatch, **{"from": "2010", "to": "1990"}, topic="astrology", measure="x" * 5000)
+    assert_clean(app)
+    assert widget(app, "w_years").value == (1990, 2010)  # swapped, not dropped
+    assert widget(app, "w_topic").value == "all"
+    assert widget(app, "w_measure").value == "agreement"
+    assert app.query_params["from"] == "1990" and app.query_params["to"] == "2010"
+    assert app.query_params["measure"] == "agreement"
+
+
+def test_garbage_query_string_still_opens(small_store, monkeypatch):
+    app = open_app(small_store, monkeypatch, **{"from": "<script>", "to": "%00", "k": "-1", "q": "';DROP TABLE votes;--",
+                                                "zzz": "1", "page": "resolutions"})
+    assert_clean(app)
+    assert app.title
+
+
+def test_changing_a_widget_updates_the_url(small_store, monkeypatch):
+    app = open_app(small_store, monkeypatch, **{"from": "2000", "to": "2009"})
+    assert app.query_params["measure"] == "agreement"
+    widget(app, "w_measure").select("pi").run()
+    assert_clean(app)
+    assert app.query_params["measure"] == "pi"
+    widget(app, "w_years").set_value((2001, 2003)).run()
+    assert_clean(app)
+    assert (app.query_params["from"], app.query_params["to"]) == ("2001", "2003")
+    assert app.title[0].value == "Voting blocs, 2001–2003"
+
+
+def test_resolution_link_opens_the_vote_with_its_tallies(small_store, monkeypatch):
+    roll_calls = store.load_roll_calls(small_store)
+    call = roll_calls[roll_calls["symbol"] == "A/RES/75/3"].iloc[0]
+    app = open_app(small_store, monkeypatch, page="resolutions", vote="a/res/75/3")
+    assert_clean(app)
+    assert app.title[0].value == "A/RES/75/3"
+    tallies = {metric.label: metric.value for metric in app.metric}
+    assert tallies["Yes"] == str(call["yes"]) and tallies["No"] == str(call["no"])
+    assert tallies["Abstentions"] == str(call["abstain"])
+    assert app.query_params["vote"] == "A/RES/75/3"
+
+
+def test_download_carries_the_table_shown(small_store, monkeypatch):
+    """The member-vote CSV of a vote is exactly the store's member votes (Streamlit names media
+    files by a hash of their bytes, so the button's URL proves its content)."""
+    app = open_app(small_store, monkeypatch, page="resolutions", vote="A/RES/75/3")
+    assert_clean(app)
+    expected = store.load_member_votes(small_store, "A/RES/75/3").to_csv(index=False).encode("utf-8")
+    buttons = {button.proto.url.rsplit("/", 1)[-1].split(".")[0]: button for button in app.get("download_button")}
+    file_id = _calculate_file_id(expected, "text/csv", "member-votes-A-RES-75-3.csv")
+    assert file_id in buttons, "no download button carries the member votes"
+    parsed = pd.read_csv(io.BytesIO(expected))
+    assert len(parsed) == 16 and set(parsed["vote"]) <= {"Y", "N", "A", "X"}
+
+
+def test_empty_store_opens_the_first_run_page_which_builds_it(tmp_path, small_bulk_file, monkeypatch):
+    db = tmp_path / "fresh" / "unvotes.sqlite"
+    app = open_app(db, monkeypatch)
+    assert_clean(app)
+    assert app.title[0].value == "UN General Assembly votes"
+    assert any("no vote store yet" in block.value for block in app.markdown)
+    assert not db.exists(), "opening the app must not write anything"
+    app.text_area(key="first_run_paths").input(str(small_bulk_file))
+    app.button(key="first_run_import").click().run()
+    assert_clean(app)
+    assert store.data_version(db) != "empty"
+    assert len(store.load_roll_calls(db)) == 40 * 8
+    app.run()
+    assert_clean(app)
+    assert app.title[0].value.startswith("Voting blocs")
+
+
+def test_first_run_page_names_a_missing_file(tmp_path, monkeypatch):
+    db = tmp_path / "fresh" / "unvotes.sqlite"
+    app = open_app(db, monkeypatch)
+    app.text_area(key="first_run_paths").input(str(tmp_path / "nope.csv.gz"))
+    app.button(key="first_run_import").click().run()
+    assert_clean(app)
+    assert any("No file at" in error.value for error in app.error)
+    assert not db.exists()
+
+
+# ----------------------------------------------------------------------------------------------
+# The full store (skipped without ../shared): the facts a teacher will check first.
+
+
+def test_myanmar_resolution_shows_belarus_alone_against(full_store, monkeypatch):
+    app = open_app(full_store, monkeypatch, page="resolutions", vote="A/RES/75/287")
+    assert_clean(app)
+    tallies = {metric.label: metric.value for metric in app.metric}
+    assert (tallies["Yes"], tallies["No"], tallies["Abstentions"], tallies["Non-voting"]) == ("119", "1", "36", "37")
+    lone = [s.value for s in app.success]
+    assert any("Belarus alone against" in text for text in lone), lone
+
+
+def test_human_rights_blocs_link_on_the_full_store(full_store, monkeypatch):
+    app = open_app(full_store, monkeypatch, page="blocs", **{"from": "2015", "to": "2025"}, topic="human-rights")
+    assert_clean(app)
+    assert not app.warning, [w.value for w in app.warning]
+    assert app.title[0].value == "Voting blocs, 2015–2025"
+    assert widget(app, "w_topic").value == "human-rights"
