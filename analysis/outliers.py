@@ -228,3 +228,43 @@ def find_movers(
     frame["rank"] = np.arange(1, len(frame) + 1)
     frame.attrs.update(metric=metric, period_a=tuple(period_a), period_b=tuple(period_b))
     return frame
+
+
+def find_ideal_point_movers(
+    ideal_points: pd.DataFrame,
+    period_a: tuple[str, str],
+    period_b: tuple[str, str],
+) -> pd.DataFrame:
+    """The states whose ideal point moved most between two periods (each (start, end), ISO dates).
+
+    `ideal_points` is `estimate_ideal_points`' frame (one row per country_code, year). One row per
+    state with ideal points in both periods: country_code, ideal_point_before, ideal_point_after
+    (means over the years of each period), shift (after − before; positive = towards the United
+    States' side), z (shift over its standard error, from the yearly standard errors treated as
+    independent), rank (by |shift|, largest first).
+    """
+    def period_mean(span: tuple[str, str]) -> pd.DataFrame:
+        first, last = pd.Timestamp(span[0]).year, pd.Timestamp(span[1]).year
+        rows = ideal_points[(ideal_points["year"] >= first) & (ideal_points["year"] <= last)]
+        grouped = rows.assign(country_code=rows["country_code"].astype(str), variance=rows["se"] ** 2).groupby("country_code")
+        return pd.DataFrame({
+            "mean": grouped["ideal_point"].mean(),
+            "variance": grouped["variance"].sum() / grouped.size() ** 2,
+        })
+
+    before, after = period_mean(period_a), period_mean(period_b)
+    joined = before.join(after, lsuffix="_before", rsuffix="_after", how="inner")
+    if joined.empty:
+        raise SelectionError("No state has ideal points in both periods; choose years the store covers.")
+    shift = joined["mean_after"] - joined["mean_before"]
+    frame = pd.DataFrame({
+        "country_code": joined.index.astype(str),
+        "ideal_point_before": joined["mean_before"].to_numpy(),
+        "ideal_point_after": joined["mean_after"].to_numpy(),
+        "shift": shift.to_numpy(),
+        "z": (shift / np.sqrt(joined["variance_before"] + joined["variance_after"])).to_numpy(),
+    })
+    frame = frame.assign(size=frame["shift"].abs()).sort_values(["size", "country_code"], ascending=[False, True], kind="stable")
+    frame = frame.drop(columns="size").reset_index(drop=True)
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    return frame

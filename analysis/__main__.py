@@ -1,0 +1,7 @@
+"""`python -m analysis COMMAND ...`: see `analysis.cli` (and `python -m analysis --help`)."""
+import sys
+
+from analysis.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
