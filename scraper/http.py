@@ -250,8 +250,9 @@ class PoliteSession:
             try:
                 response = self._session.get(url, headers=dict(headers), timeout=self.timeout, allow_redirects=True)
                 body = response.content
-            except requests.exceptions.ChunkedEncodingError as error:
-                # urllib3 enforces Content-Length: a connection closed early lands here.
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as error:
+                # urllib3 enforces Content-Length: a connection closed early lands here (or, for a
+                # compressed body, in the decoder).
                 problem = f"truncated body ({error})"
                 self._finish_turn(url)
                 self._pause(attempt, None, url, problem)

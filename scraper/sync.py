@@ -267,9 +267,11 @@ def sync_unxml(
         return None
 
     bar = tqdm(desc="UN extracts", unit=" files", disable=None if show_progress else True, leave=False)
+    found = 0
     try:
         for session_file in unxml.fetch_session_files(http, base, validators_for):
             bar.update(1)
+            found += 1
             response = session_file.response
             if response.not_modified:
                 summary.not_modified += 1
@@ -286,8 +288,11 @@ def sync_unxml(
         raise
     except FetchError as error:  # robots.txt refusal, server errors, timeouts: this source stops
         summary.fail(f"UN extracts ({base})", str(error))
+        return
     finally:
         bar.close()
+    if not found:
+        summary.fail(f"UN extracts ({base})", f"no {unxml.session_url(base, '74')}: is the base URL right (--unxml-base, $UNGA_UNXML_BASE)?")
 
 
 def sync_undl(
