@@ -52,8 +52,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.linalg import solveh_banded
-from scipy.sparse import csr_matrix
-from scipy.sparse.linalg import svds
 from scipy.special import expit
 
 # Changes whenever the model or its defaults change, so a cache written by another version is not reused.
@@ -105,21 +103,24 @@ def _session_years(sessions: pd.Series, dates: pd.Series) -> np.ndarray:
     return np.where(numeric.notna(), 1945 + numeric.fillna(0), by_date).astype(int)
 
 
-def _item_keys(roll_calls: pd.DataFrame) -> pd.Series:
-    """One item key per roll call (index roll_call_id): the bridge key, or a key of its own when the
-    title is empty or repeats within the session."""
-    keys = roll_calls["title"].fillna("").map(bridge_key)
+def _bridge_keys(roll_calls: pd.DataFrame) -> pd.Series:
+    """The chain each roll call belongs to (index roll_call_id): its `bridge_key`, or a key of its own
+    when the title is empty or occurs more than once in the session."""
+    keys = roll_calls["title"].fillna("").astype(str).map(bridge_key)
     own = "rc:" + roll_calls["roll_call_id"].astype(str)
-    repeated = keys.groupby(roll_calls["session"].astype(str)).transform(lambda k: k.duplicated(keep=False))
+    repeated = keys.groupby(roll_calls["session"].astype(str).to_numpy()).transform(lambda k: k.duplicated(keep=False))
     keys = keys.where((keys != "") & ~repeated, own)
     return pd.Series(keys.to_numpy(), index=roll_calls["roll_call_id"].to_numpy())
 
 
-def _log_prior_items(k0: np.ndarray, k1: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """Log prior of each item's parameters (normal priors plus the log barrier on the cut-point gap)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        barrier = np.where(k1 > k0, np.log(np.where(k1 > k0, k1 - k0, 1.0)), -np.inf)
-    return barrier - (k0**2 + k1**2) / (2 * _KAPPA_SD**2) - beta**2 / (2 * _BETA_SD**2)
+def _chain_links(group: np.ndarray, year: np.ndarray, sd: float) -> np.ndarray:
+    """Random-walk weight linking each element to the one before it, in arrays sorted by (group, year).
+
+    1 / (sd^2 x years apart) where the element before is of the same group, else 0.
+    """
+    same = np.r_[False, group[1:] == group[:-1]]
+    apart = np.maximum(np.r_[1, np.diff(year)], 1)
+    return np.where(same, 1.0 / (sd**2 * apart), 0.0)
 
 
 class _Terms:
@@ -131,11 +132,12 @@ class _Terms:
 class _Fit:
     """One fit: the votes as index arrays (sorted No | Abstain | Yes), the parameters, the block updates.
 
-    Country-years are indexed in (country, year) order so that the random-walk part of the prior is
-    a tridiagonal matrix.
+    Country-years are indexed in (country, year) order and items (roll calls) in (chain, year) order,
+    so that both random-walk priors are banded matrices and each block's Newton step is one banded
+    solve.
     """
 
-    def __init__(self, y, c, j, n_j, country, year, prior_sd, walk_sd):
+    def __init__(self, y, c, j, *, country, country_year, chain, item_year, prior_sd, walk_sd, drift_sd):
         order = np.argsort(y, kind="stable")
         self.c, self.j = c[order], j[order]
         n_no, n_abstain = int((y == 0).sum()), int((y == 1).sum())
@@ -144,16 +146,15 @@ class _Fit:
         self.yes = slice(n_no + n_abstain, len(y))
         self.low = slice(0, n_no + n_abstain)  # observations with a No or Abstain term
         self.high = slice(n_no, len(y))  # observations with an Abstain or Yes term
-        self.n_c, self.n_j = len(country), n_j
-        self.country = country  # integer country id of each country-year, non-decreasing
+        self.n_c, self.n_j = len(country), len(chain)
+        self.country, self.chain = country, chain  # group ids, non-decreasing
         self.prior_precision = 1.0 / prior_sd**2
-        linked = np.r_[False, country[1:] == country[:-1]]
-        # Weight of the link between country-year i and i - 1: 1 / (walk variance x years apart).
-        self.link = np.where(linked, 1.0 / (walk_sd**2 * np.maximum(np.r_[1, np.diff(year)], 1)), 0.0)
+        self.link = _chain_links(country, country_year, walk_sd)
+        self.item_link = _chain_links(chain, item_year, drift_sd)
         self.theta = np.zeros(self.n_c)
-        self.k0 = np.full(n_j, -1.0)
-        self.k1 = np.full(n_j, 1.0)
-        self.beta = np.zeros(n_j)
+        self.k0 = np.full(self.n_j, -1.0)
+        self.k1 = np.full(self.n_j, 1.0)
+        self.beta = np.zeros(self.n_j)
 
     # --- likelihood -------------------------------------------------------------------------
     def terms(self, theta, k0, k1, beta) -> _Terms:
@@ -162,8 +163,7 @@ class _Fit:
         t = _Terms()
         n = len(c)
         t.loglik = np.empty(n)
-        t.g0, t.g1, t.h00, t.h11 = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
-        t.h01 = np.zeros(n)
+        t.g0, t.g1, t.h00, t.h11, t.h01 = (np.zeros(n) for _ in range(5))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             s = self.no
             f0 = expit(k0[j[s]] - eta[s])
@@ -192,64 +192,98 @@ class _Fit:
         t.loglik[np.isnan(t.loglik)] = -np.inf
         return t
 
+    # --- priors -------------------------------------------------------------------------------
     def log_prior_theta(self, theta) -> np.ndarray:
         """Log prior of each country-year's point, its link to the year before included."""
         step = np.r_[0.0, np.diff(theta)]
         return -0.5 * self.prior_precision * theta**2 - 0.5 * self.link * step**2
 
-    def log_posterior(self, t: _Terms, theta, k0, k1, beta) -> float:
-        return float(t.loglik.sum() + self.log_prior_theta(theta).sum() + _log_prior_items(k0, k1, beta).sum())
+    def log_prior_items(self, k0, k1, beta) -> np.ndarray:
+        """Log prior of each item: normal priors, the barrier keeping its cut points ordered, and the
+        drift from the previous item of its chain."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            barrier = np.where(k1 > k0, np.log(np.where(k1 > k0, k1 - k0, 1.0)), -np.inf)
+        drift = np.r_[0.0, np.diff(k0)] ** 2 + np.r_[0.0, np.diff(k1)] ** 2 + np.r_[0.0, np.diff(beta)] ** 2
+        return (
+            barrier
+            - (k0**2 + k1**2) / (2 * _KAPPA_SD**2)
+            - beta**2 / (2 * _BETA_SD**2)
+            - 0.5 * self.item_link * drift
+        )
 
-    # --- item block -------------------------------------------------------------------------
+    def log_posterior(self, t: _Terms, theta, k0, k1, beta) -> float:
+        return float(t.loglik.sum() + self.log_prior_theta(theta).sum() + self.log_prior_items(k0, k1, beta).sum())
+
+    # --- item block ---------------------------------------------------------------------------
     def item_step(self, t: _Terms) -> np.ndarray:
-        """The Newton step of every item's (k0, k1, beta), given the country-year points."""
+        """The joint Newton step of every item's (k0, k1, beta), given the country-year points.
+
+        Unknowns are ordered (k0, k1, beta) item by item; the negative Hessian has 3 x 3 blocks on
+        the diagonal and the drift links 3 places off it, so it is banded with bandwidth 3.
+        """
         j, n_j, th = self.j, self.n_j, self.theta[self.c]
         lo, hi, ab = self.low, self.high, self.abstain
 
         def total(s, w):
             return np.bincount(j[s], w, n_j)
 
+        params = np.stack([self.k0, self.k1, self.beta], axis=1)
         gap = self.k1 - self.k0
-        gsum = t.g0 + t.g1
+        link, link_next = self.item_link, np.r_[self.item_link[1:], 0.0]
+        step_prev = np.vstack([np.zeros((1, 3)), np.diff(params, axis=0)])
+        step_next = np.vstack([step_prev[1:], np.zeros((1, 3))])
         grad = np.stack(
             [
                 total(lo, t.g0[lo]) - 1.0 / gap - self.k0 / _KAPPA_SD**2,
                 total(hi, t.g1[hi]) + 1.0 / gap - self.k1 / _KAPPA_SD**2,
-                np.bincount(j, -th * gsum, n_j) - self.beta / _BETA_SD**2,
+                np.bincount(j, -th * (t.g0 + t.g1), n_j) - self.beta / _BETA_SD**2,
             ],
             axis=1,
         )
-        hess = np.empty((n_j, 3, 3))
-        hess[:, 0, 0] = total(lo, t.h00[lo]) - 1.0 / gap**2 - 1.0 / _KAPPA_SD**2
-        hess[:, 1, 1] = total(hi, t.h11[hi]) - 1.0 / gap**2 - 1.0 / _KAPPA_SD**2
-        hess[:, 0, 1] = hess[:, 1, 0] = total(ab, t.h01[ab]) + 1.0 / gap**2
-        hess[:, 0, 2] = hess[:, 2, 0] = total(lo, -th[lo] * (t.h00[lo] + t.h01[lo]))
-        hess[:, 1, 2] = hess[:, 2, 1] = total(hi, -th[hi] * (t.h01[hi] + t.h11[hi]))
-        hess[:, 2, 2] = np.bincount(j, th**2 * (t.h00 + 2 * t.h01 + t.h11), n_j) - 1.0 / _BETA_SD**2
-        return -np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+        grad += -link[:, None] * step_prev + link_next[:, None] * step_next
+        neg = np.empty((n_j, 3, 3))  # negative Hessian of each item's own terms
+        neg[:, 0, 0] = -total(lo, t.h00[lo]) + 1.0 / gap**2 + 1.0 / _KAPPA_SD**2
+        neg[:, 1, 1] = -total(hi, t.h11[hi]) + 1.0 / gap**2 + 1.0 / _KAPPA_SD**2
+        neg[:, 0, 1] = neg[:, 1, 0] = -total(ab, t.h01[ab]) - 1.0 / gap**2
+        neg[:, 0, 2] = neg[:, 2, 0] = total(lo, th[lo] * (t.h00[lo] + t.h01[lo]))
+        neg[:, 1, 2] = neg[:, 2, 1] = total(hi, th[hi] * (t.h01[hi] + t.h11[hi]))
+        neg[:, 2, 2] = -np.bincount(j, th**2 * (t.h00 + 2 * t.h01 + t.h11), n_j) + 1.0 / _BETA_SD**2
+        banded = np.zeros((4, 3 * n_j))  # lower form: banded[d, k] = A[k + d, k]
+        banded[0] = (np.diagonal(neg, axis1=1, axis2=2) + (link + link_next)[:, None]).ravel()
+        banded[1, 0::3], banded[1, 1::3] = neg[:, 1, 0], neg[:, 2, 1]
+        banded[2, 0::3] = neg[:, 2, 0]
+        banded[3] = -np.repeat(link_next, 3)
+        return solveh_banded(banded, grad.ravel(), lower=True).reshape(n_j, 3)
+
+    def chain_objective(self, t: _Terms, k0, k1, beta) -> np.ndarray:
+        per_item = np.bincount(self.j, t.loglik, self.n_j) + self.log_prior_items(k0, k1, beta)
+        return np.bincount(self.chain, per_item)
 
     def update_items(self, t: _Terms) -> _Terms:
-        """Move every item by its Newton step, halving the step of any item whose posterior would fall."""
+        """Move every chain of items by its Newton step, halving the step of any chain whose posterior would fall."""
         step = self.item_step(t)
-        current = np.bincount(self.j, t.loglik, self.n_j) + _log_prior_items(self.k0, self.k1, self.beta)
-        scale = np.ones(self.n_j)
-        pending = np.ones(self.n_j, dtype=bool)
+        current = self.chain_objective(t, self.k0, self.k1, self.beta)
+        scale = np.ones(len(current))
+        pending = np.ones(len(current), dtype=bool)
         base = (self.k0.copy(), self.k1.copy(), self.beta.copy())
         for _ in range(20):
-            k0 = np.where(pending, base[0] + scale * step[:, 0], self.k0)
-            k1 = np.where(pending, base[1] + scale * step[:, 1], self.k1)
-            beta = np.where(pending, base[2] + scale * step[:, 2], self.beta)
+            moving = pending[self.chain]
+            factor = scale[self.chain]
+            k0 = np.where(moving, base[0] + factor * step[:, 0], self.k0)
+            k1 = np.where(moving, base[1] + factor * step[:, 1], self.k1)
+            beta = np.where(moving, base[2] + factor * step[:, 2], self.beta)
             trial_terms = self.terms(self.theta, k0, k1, beta)
-            trial = np.bincount(self.j, trial_terms.loglik, self.n_j) + _log_prior_items(k0, k1, beta)
+            trial = self.chain_objective(trial_terms, k0, k1, beta)
             better = pending & (trial >= current)
-            self.k0[better], self.k1[better], self.beta[better] = k0[better], k1[better], beta[better]
+            accept = better[self.chain]
+            self.k0[accept], self.k1[accept], self.beta[accept] = k0[accept], k1[accept], beta[accept]
             pending &= ~better
             if not pending.any():
                 return trial_terms
             scale[pending] /= 2
         return self.terms(self.theta, self.k0, self.k1, self.beta)
 
-    # --- country-year block -----------------------------------------------------------------
+    # --- country-year block -------------------------------------------------------------------
     def theta_system(self, t: _Terms, theta):
         """Gradient of the log posterior in theta and the banded negative Hessian (solveh_banded layout)."""
         b = self.beta[self.j]
@@ -272,9 +306,8 @@ class _Fit:
         grad, banded = self.theta_system(t, self.theta)
         step = np.clip(solveh_banded(banded, grad), -2.0, 2.0)
         current = self.country_objective(t, self.theta)
-        n_countries = len(current)
-        scale = np.ones(n_countries)
-        pending = np.ones(n_countries, dtype=bool)
+        scale = np.ones(len(current))
+        pending = np.ones(len(current), dtype=bool)
         base = self.theta.copy()
         for _ in range(20):
             moving = pending[self.country]
@@ -360,14 +393,58 @@ class _Fit:
         return 1.0 / np.sqrt(forward + backward - a)
 
 
-def _start_values(y, c, j, n_c, n_j) -> np.ndarray:
-    """Leading left singular vector of the item-centred country-year x item matrix, standardised."""
+def _leading_vector(matrix: np.ndarray, iterations: int = 200) -> np.ndarray:
+    """Leading left singular vector of a small dense matrix by power iteration.
+
+    Deterministic and cheap; a LAPACK SVD per year is no more accurate for a start value and, with
+    a multithreaded BLAS on a busy machine, can cost seconds.
+    """
+    u = np.linspace(-1.0, 1.0, matrix.shape[0])
+    for _ in range(iterations):
+        u = matrix @ (matrix.T @ u)
+        norm = np.linalg.norm(u)
+        if norm == 0:
+            return np.zeros(matrix.shape[0])
+        u /= norm
+    return u
+
+
+def _start_values(y, c, roll_call, country, year) -> np.ndarray:
+    """Start: each year's leading principal component, signs chained from year to year.
+
+    Within a year, the leading left singular vector of the roll-call-centred country x roll call
+    matrix (absences as 0) orders countries on that year's main conflict. Its sign is arbitrary, so
+    each year is flipped to correlate positively with the year before over the countries in both.
+    Without this, a weakly bridged year can start upside down, and block coordinate ascent cannot
+    turn a whole year over: it would stay in that poorer local optimum.
+    """
     values = y.astype(float) - 1.0
-    item_mean = np.bincount(j, values, n_j) / np.maximum(np.bincount(j, minlength=n_j), 1)
-    matrix = csr_matrix((values - item_mean[j], (c, j)), shape=(n_c, n_j))
-    u, _, _ = svds(matrix, k=1, random_state=0)
-    start = u[:, 0]
-    return (start - start.mean()) / (start.std() or 1.0)
+    cy_year = year[c]
+    start = np.zeros(len(country))
+    previous: np.ndarray | None = None
+    for this_year in np.unique(year):
+        rows = np.flatnonzero(year == this_year)
+        in_year = cy_year == this_year
+        cols, col = np.unique(roll_call[in_year], return_inverse=True)
+        row = np.searchsorted(rows, c[in_year])
+        matrix = np.zeros((len(rows), len(cols)))
+        matrix[row, col] = values[in_year]
+        present = np.zeros_like(matrix, dtype=bool)
+        present[row, col] = True
+        means = matrix.sum(axis=0) / np.maximum(present.sum(axis=0), 1)
+        matrix = np.where(present, matrix - means, 0.0)
+        u = _leading_vector(matrix)
+        u = (u - u.mean()) / (u.std() or 1.0)
+        if previous is not None:
+            before = np.full(country.max() + 1, np.nan)
+            before[country[previous]] = start[previous]
+            shared = before[country[rows]]
+            mask = ~np.isnan(shared)
+            if mask.sum() > 1 and np.dot(shared[mask], u[mask]) < 0:
+                u = -u
+        start[rows] = u
+        previous = rows
+    return start
 
 
 def estimate_ideal_points(
@@ -378,6 +455,7 @@ def estimate_ideal_points(
     polarity_country: str = "USA",
     prior_sd: float = 1.0,
     walk_sd: float = 1.0,
+    drift_sd: float = 0.05,
     max_iter: int = 1000,
     tol: float = 1e-3,
 ) -> pd.DataFrame:
@@ -400,62 +478,85 @@ def estimate_ideal_points(
     missing = {"roll_call_id", "session", "date", "country_code", "vote"} - set(votes.columns)
     if missing:
         raise IdealPointError(f"votes lacks columns {sorted(missing)}; pass the frame from scraper.store.load_votes")
-    cast = votes[votes["vote"].isin(list(_VOTE_VALUE))]
-    cast = cast.assign(year=_session_years(cast["session"].astype(str), cast["date"]))
+    # Work on integer codes: string operations on ~1M rows would cost more than the fit.
+    vote = pd.Categorical(votes["vote"])
+    y_all = np.array([_VOTE_VALUE.get(str(v), -1) for v in vote.categories], dtype=np.int8)[vote.codes]
+    y_all[vote.codes < 0] = -1
+    roll_call_ids = votes["roll_call_id"].to_numpy()
+    per_roll_call = votes.drop_duplicates("roll_call_id")[["roll_call_id", "session", "date"]]
+    roll_call_year = pd.Series(
+        _session_years(per_roll_call["session"].astype(str), per_roll_call["date"]),
+        index=per_roll_call["roll_call_id"].to_numpy(),
+    )
+    year_all = roll_call_year.reindex(roll_call_ids).to_numpy()
+    keep = y_all >= 0
     if years is not None:
-        cast = cast[cast["year"].isin(list(years))]
-    if cast.empty:
+        keep &= np.isin(year_all, list(years))
+    if not keep.any():
         raise IdealPointError(
             f"no Yes/Abstain/No votes to scale{' in years ' + str(sorted(years)) if years is not None else ''}; "
             "choose years that the store covers"
         )
-
-    rc_ids = cast["roll_call_id"].drop_duplicates()
-    if roll_calls is not None:
-        titled = roll_calls[roll_calls["roll_call_id"].isin(rc_ids)][["roll_call_id", "session", "title"]]
-        keys = _item_keys(titled.drop_duplicates("roll_call_id"))
-        item_key = cast["roll_call_id"].map(keys).fillna("rc:" + cast["roll_call_id"].astype(str))
-    else:
-        item_key = "rc:" + cast["roll_call_id"].astype(str)
-    y = cast["vote"].map(_VOTE_VALUE).to_numpy(np.int8)
-
-    # Drop items every voter answered alike (a bridged item counts as one), then country-years left empty.
-    item_codes, item_index = pd.factorize(item_key.to_numpy())
-    spread = pd.Series(y).groupby(item_codes).nunique().to_numpy()
-    keep = spread[item_codes] > 1
-    cast, y, item_codes = cast[keep], y[keep], item_codes[keep]
-    if cast.empty:
+    # Roll calls every voter answered alike say nothing about positions.
+    rc_codes, rc_uniques = pd.factorize(roll_call_ids)
+    seen = np.zeros((len(rc_uniques), 3), dtype=bool)
+    seen[rc_codes[keep], y_all[keep]] = True
+    keep &= seen.sum(axis=1)[rc_codes] > 1
+    if not keep.any():
         raise IdealPointError("every roll call selected was unanimous; there is nothing to scale")
-    j, item_index = pd.factorize(item_index[item_codes])
-    # Country-years in (country, year) order: the random-walk prior then links neighbours only.
-    pairs = pd.DataFrame({"country_code": cast["country_code"].astype(str).to_numpy(), "year": cast["year"].to_numpy()})
-    country_years = pairs.drop_duplicates().sort_values(["country_code", "year"], kind="stable").reset_index(drop=True)
-    c = pd.MultiIndex.from_frame(country_years).get_indexer(pd.MultiIndex.from_frame(pairs))
-    country = pd.factorize(country_years["country_code"])[0]
-    n_c, n_j = len(country_years), len(item_index)
+    y, year, roll_call_ids = y_all[keep], year_all[keep], roll_call_ids[keep]
+    country_codes = pd.Categorical(votes["country_code"])
+    country_of_vote = country_codes.codes[keep]
 
-    fit = _Fit(y, c, j, n_j, country, country_years["year"].to_numpy(), prior_sd, walk_sd)
-    fit.theta = _start_values(y, c, j, n_c, n_j) if n_c > 1 and n_j > 1 else np.zeros(n_c)
+    # Items are roll calls, in (chain, year) order so that a chain's drift prior links neighbours.
+    items = pd.DataFrame({"roll_call_id": roll_call_ids, "year": year}).drop_duplicates("roll_call_id")
+    if roll_calls is not None:
+        titled = roll_calls[roll_calls["roll_call_id"].isin(items["roll_call_id"])]
+        keys = _bridge_keys(titled.drop_duplicates("roll_call_id")[["roll_call_id", "session", "title"]])
+        chain_key = items["roll_call_id"].map(keys).astype(object)
+    else:
+        chain_key = pd.Series(np.nan, index=items.index, dtype=object)
+    items["chain"] = chain_key.fillna("rc:" + items["roll_call_id"].astype(str))
+    items = items.sort_values(["chain", "year", "roll_call_id"], kind="stable").reset_index(drop=True)
+    j = pd.Index(items["roll_call_id"]).get_indexer(roll_call_ids)
+    chain = pd.factorize(items["chain"])[0]
+
+    # Country-years in (country, year) order: the random-walk prior then links neighbours only.
+    names = np.asarray(country_codes.categories).astype(str)
+    rank = np.argsort(np.argsort(names))  # category code -> position in sorted country codes
+    pair_key = rank[country_of_vote].astype(np.int64) * 10_000 + year
+    unique_keys, c = np.unique(pair_key, return_inverse=True)
+    country = unique_keys // 10_000
+    country_years = pd.DataFrame({"country_code": np.sort(names)[country], "year": (unique_keys % 10_000).astype(int)})
+    country = pd.factorize(country)[0]
+
+    fit = _Fit(
+        y, c, j,
+        country=country, country_year=country_years["year"].to_numpy(),
+        chain=chain, item_year=items["year"].to_numpy(),
+        prior_sd=prior_sd, walk_sd=walk_sd, drift_sd=drift_sd,
+    )
+    fit.theta = _start_values(y, c, j, country, country_years["year"].to_numpy())
     iterations, converged = fit.run(max_iter, tol)
     terms = fit.terms(fit.theta, fit.k0, fit.k1, fit.beta)
     result = country_years.assign(
         ideal_point=fit.theta,
         se=fit.standard_errors(terms),
-        n_votes=np.bincount(c, minlength=n_c),
+        n_votes=np.bincount(c, minlength=len(country_years)),
     )
     anchor = result.loc[result["country_code"] == polarity_country, "ideal_point"]
     if len(anchor) and anchor.mean() < 0:
         result["ideal_point"] = -result["ideal_point"]
     result = result.sort_values(["year", "country_code"], kind="stable").reset_index(drop=True)
-    n_rc_per_item = pd.Series(cast["roll_call_id"].to_numpy()).groupby(j).nunique()
+    chain_size = np.bincount(chain)
     result.attrs.update(
         model_version=MODEL_VERSION,
         iterations=iterations,
         converged=converged,
         log_posterior=fit.log_posterior(terms, fit.theta, fit.k0, fit.k1, fit.beta),
-        n_items=n_j,
-        n_roll_calls=int(cast["roll_call_id"].nunique()),
-        n_bridged_roll_calls=int(n_rc_per_item[n_rc_per_item > 1].sum()),
+        n_roll_calls=len(items),
+        n_bridged_roll_calls=int(chain_size[chain_size > 1].sum()),
+        n_chains=int((chain_size > 1).sum()),
     )
     return result
 
