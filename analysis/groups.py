@@ -204,30 +204,46 @@ def _parse_date(value: DateLike | None, name: str) -> pd.Timestamp | None:
 def _members_votes(votes: pd.DataFrame, group: str, start: DateLike | None, end: DateLike | None) -> pd.DataFrame:
     """The rows of `votes` cast by members of `group` while they were members, within [start, end].
 
-    One row per (roll call, member): roll_call_id, symbol, date, country_code, vote (plain strings).
+    One row per (roll call, member): roll_call_id, symbol, date, country_code, vote. The string
+    columns keep their dtype (categorical, as `load_votes` gives them, stays categorical).
     """
     _require_columns(votes, _VOTE_COLUMNS)
     first, last = _parse_date(start, "start"), _parse_date(end, "end")
     if first is not None and last is not None and first > last:
         raise ValueError(f"start={start!r} is after end={end!r}: the period is empty; swap them")
-    spells = _spells_of(group)
-    # Filter on the (categorical) columns first and convert only the rows kept: the full record is
-    # ~950,000 rows and most of them are not the group's.
-    keep = votes["country_code"].isin(set(spells["country_code"])).to_numpy()
-    if first is not None:
-        keep = keep & (votes["date"] >= first).to_numpy()
-    if last is not None:
-        keep = keep & (votes["date"] <= last).to_numpy()
-    chosen = votes.loc[keep, list(_VOTE_COLUMNS)]
-    chosen = chosen.assign(**{column: _plain_strings(chosen[column]) for column in ("symbol", "country_code", "vote")})
-    unknown = set(chosen["vote"].unique()) - _KNOWN_VOTES
+    votes = votes[list(_VOTE_COLUMNS)]
+    if not pd.api.types.is_datetime64_any_dtype(votes["date"]):
+        votes = votes.assign(date=pd.to_datetime(votes["date"]))
+    unknown = {value for value in pd.Series(votes["vote"].unique()).astype(object) if value not in _KNOWN_VOTES}
     if unknown:
-        raise ValueError(f"Unknown vote codes {sorted(unknown)} in the votes frame; expected Y, N, A or X")
-    # A country may have two spells (left and rejoined): the merge gives one row per spell, and
-    # since spells do not overlap at most one of them contains the vote's date.
-    merged = chosen.merge(spells[["country_code", "joined", "left"]], on="country_code", how="inner")
-    member = (merged["date"] >= merged["joined"]) & (merged["left"].isna() | (merged["date"] < merged["left"]))
-    return merged.loc[member, list(_VOTE_COLUMNS)].reset_index(drop=True)
+        raise ValueError(f"Unknown vote codes {sorted(map(str, unknown))} in the votes frame; expected Y, N, A or X")
+    day = votes["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    keep = np.ones(len(votes), dtype=bool)
+    if first is not None:
+        keep &= day >= first.value
+    if last is not None:
+        keep &= day <= last.value
+    # Membership on the vote's date, vectorised over the country codes: for each spell rank (a
+    # country has at most a few spells) look up the spell's bounds by the row's country.
+    countries = votes["country_code"]
+    if not isinstance(countries.dtype, pd.CategoricalDtype):
+        countries = countries.astype("category")
+    index_of = countries.cat.codes.to_numpy()
+    categories = pd.Index(countries.cat.categories.astype(str))
+    spells = _spells_of(group)
+    spells = spells.assign(_category=categories.get_indexer(spells["country_code"]))
+    spells = spells[spells["_category"] >= 0]
+    spells = spells.assign(_rank=spells.groupby("country_code").cumcount())
+    never = np.iinfo(np.int64).max
+    member = np.zeros(len(votes), dtype=bool)
+    for _, ranked in spells.groupby("_rank"):
+        joined = np.full(len(categories) + 1, never, dtype=np.int64)  # the extra slot catches code -1 (missing)
+        left = np.full(len(categories) + 1, never, dtype=np.int64)
+        joined[ranked["_category"].to_numpy()] = ranked["joined"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+        ends = ranked["left"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+        left[ranked["_category"].to_numpy()] = np.where(ranked["left"].isna().to_numpy(), never, ends)
+        member |= (day >= joined[index_of]) & (day < left[index_of])
+    return votes[keep & member].reset_index(drop=True)
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str = "votes") -> None:
@@ -249,7 +265,8 @@ def _count_cast_votes(member_votes: pd.DataFrame) -> pd.DataFrame:
     """One row per roll call (index roll_call_id): symbol, date and the numbers of members voting Y, N and A."""
     cast = member_votes[member_votes["vote"].isin(CAST_VOTES)]
     calls, position = np.unique(cast["roll_call_id"].to_numpy(), return_inverse=True)
-    choice = pd.Categorical(cast["vote"], categories=list(CAST_VOTES)).codes
+    cast_vote = _plain_strings(cast["vote"])
+    choice = np.select([cast_vote == vote for vote in CAST_VOTES], np.arange(len(CAST_VOTES)))
     tallies = np.zeros((len(calls), len(CAST_VOTES)), dtype=np.int64)
     np.add.at(tallies, (position, choice), 1)
     first = cast.drop_duplicates("roll_call_id").set_index("roll_call_id")[["symbol", "date"]].reindex(calls)
@@ -370,7 +387,8 @@ def group_breakers(
         index=counts.index,
     )[clear & (share > min_share)]
     breakers = cast.merge(majority, left_on="roll_call_id", right_index=True, how="inner")
-    breakers = breakers[breakers["vote"] != breakers["group_majority"]]
+    breakers = breakers[_plain_strings(breakers["vote"]) != breakers["group_majority"].to_numpy()]
+    breakers = breakers.assign(**{column: _plain_strings(breakers[column]) for column in ("symbol", "country_code", "vote")})
     breakers = breakers.sort_values(["date", "roll_call_id", "country_code"], kind="stable")
     return _typed_breakers(breakers[columns].reset_index(drop=True))
 
@@ -398,9 +416,10 @@ def member_votes(votes: pd.DataFrame, group: str, roll_call: int | str) -> pd.Da
         wanted = f"roll_call_id {roll_call}"
     elif isinstance(roll_call, str):
         symbol = normalise_symbol(roll_call)
-        symbols = pd.Series(votes["symbol"].astype(str).unique())
-        spelled = symbols[symbols.map(normalise_symbol) == symbol]
-        matches = votes.loc[votes["symbol"].astype(str).isin(spelled), "roll_call_id"].unique()
+        # Normalise each distinct spelling once (a few thousand), not each of the ~950,000 rows.
+        spellings = pd.Series(votes["symbol"].unique()).astype(object)
+        spelled = spellings[spellings.map(lambda text: normalise_symbol(str(text))) == symbol]
+        matches = votes.loc[votes["symbol"].isin(list(spelled)), "roll_call_id"].unique()
         wanted = f"symbol {roll_call!r}"
     else:
         raise TypeError(f"roll_call must be a roll_call_id (int) or a symbol (str), not {type(roll_call).__name__}")
