@@ -87,7 +87,8 @@ def read_roll_calls(path: Path) -> tuple[str, bytes, list[RollCall]]:
         raise ImportFailed(f"{error}. Nothing was imported; the store is unchanged.") from error
     if kind == "undl_search":  # a search page carries counts only
         from scraper.parse.search_html import hit_to_roll_call
-        parsed = [hit_to_roll_call(hit) for hit in parsed.hits]
+        # Other bodies' votes on the same page (Security Council…) are not ours to store.
+        parsed = [hit_to_roll_call(hit) for hit in parsed.hits if hit.is_general_assembly_vote]
     elif kind == "undl_html":
         parsed = [parsed]
     return kind, data, parsed

@@ -308,3 +308,18 @@ def test_symbols_have_one_spelling(written, canonical):
 ])
 def test_session_from_symbol(symbol, session):
     assert session_of(symbol) == session
+
+
+def test_pages_saved_in_a_browser_import_and_agree_with_the_bulk_file(full_store, tmp_path, shared_dir):
+    db = tmp_path / "copy.sqlite"
+    source = sqlite3.connect(full_store)
+    source.backup(target := sqlite3.connect(db))
+    source.close(), target.close()
+    pages = shared_dir / "fixtures" / "undl"
+    report = import_files([pages / "record_4040686.marcxml.xml", pages / "record_4031242.html",
+                           pages / "search_voting_data.html"], db=db, show_progress=False)
+    assert report.summary.new == 0 and report.summary.changed >= 3  # all already known from the bulk file
+    assert list(store.load_disagreements(db)["symbol"]) == ["A/RES/77/293"]
+    roll_calls = store.load_roll_calls(db).set_index("symbol")
+    assert roll_calls.loc["A/RES/78/264", "source"] == "undl_marcxml"  # the latest Library record wins
+    assert tuple(roll_calls.loc["A/RES/78/264", ["yes", "no", "abstain", "non_voting", "members"]]) == (115, 0, 44, 34, 193)

@@ -7,7 +7,6 @@ recognised: the 2025–26 one (`ms_code`, `ms_vote` with `X`) and December 2024'
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import zlib
@@ -21,6 +20,9 @@ from scraper.records import VOTE_CODES, MemberVote, ParseError, RollCall
 from scraper.symbols import normalise_symbol, session_of
 
 REQUIRED_COLUMNS = ("undl_id", "ms_name", "date", "resolution")
+_PER_MEMBER_COLUMNS = ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution")
+_PER_VOTE_COLUMNS = ("undl_id", "date", "session", "draft", "committee_report", "meeting", "title", "agenda_title",
+                     "subjects", "total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms")
 # Columns that the two published layouts spell differently, mapped onto the current spelling.
 _LAYOUT_ALIASES = {"ms_codes": "ms_code", "ms_votes": "ms_vote"}
 _VOTE_ALIASES = {"NV": "X", "": "X"}
@@ -47,24 +49,22 @@ def parse_bulk_csv(data: bytes, source_name: str) -> list[RollCall]:
     unknown vote code, a row without a name, or one vote (symbol) that appears under two record ids
     or lists a member twice.
     """
-    text = _decode(data, source_name)
     try:
-        # pyarrow's reader is several times faster than the C engine on the million-row file.
-        frame = _read_all_text(text)
-    except (pa.ArrowInvalid, csv.Error, StopIteration) as error:
+        # pyarrow's reader is several times faster than pandas' on the million-row file, and keeps
+        # the per-vote columns (title, agenda…) compact until one row per vote is taken from them.
+        table = _read_table(data, source_name)
+    except (pa.ArrowInvalid, csv.Error, StopIteration, UnicodeDecodeError) as error:
         raise ParseError(f"{source_name}: not a readable CSV file ({error})") from error
-    frame = frame.rename(columns={c: _LAYOUT_ALIASES.get(c.strip(), c.strip()) for c in frame.columns})
-    missing = [c for c in (*REQUIRED_COLUMNS, "ms_vote") if c not in frame.columns]
+    table = table.rename_columns([_LAYOUT_ALIASES.get(c.strip(), c.strip()) for c in table.column_names])
+    missing = [c for c in (*REQUIRED_COLUMNS, "ms_vote") if c not in table.column_names]
     if missing:
         raise ParseError(
             f"{source_name}: missing column(s) {', '.join(missing)}; the bulk file's columns are "
             "described in BULK_FILE_COLUMNS.md (undl_id, ms_code, ms_name, ms_vote, date, resolution, …)"
         )
-    for optional in ("ms_code", "session", "draft", "committee_report", "meeting", "title",
-                     "agenda_title", "subjects", "total_yes", "total_no", "total_abstentions",
-                     "total_non_voting", "total_ms"):
-        if optional not in frame.columns:
-            frame[optional] = ""
+    frame = table.select([c for c in _PER_MEMBER_COLUMNS if c in table.column_names]).to_pandas()
+    if "ms_code" not in frame.columns:
+        frame["ms_code"] = ""
     frame["line"] = frame.index + 2  # the header is line 1
     frame["ms_vote"] = frame["ms_vote"].str.strip().str.upper().replace(_VOTE_ALIASES)
     bad_votes = frame[~frame["ms_vote"].isin(VOTE_CODES)]
@@ -90,7 +90,12 @@ def parse_bulk_csv(data: bytes, source_name: str) -> list[RollCall]:
     frame["intention"] = intention["letter"].fillna("").str.upper()
     frame["ms_code"] = _codes_for_blank(frame, source_name)
     columns = {c: frame[c].tolist() for c in ("name", "ms_code", "ms_vote", "intention")}
-    firsts = {row["line"] - 2: row for row in frame.drop_duplicates("undl_id").to_dict("records")}
+    first_rows = frame.drop_duplicates("undl_id").index.to_numpy()
+    firsts = {}
+    for position, row in zip(first_rows, table.take(first_rows).to_pylist()):
+        firsts[position] = {column: row.get(column, "") for column in _PER_VOTE_COLUMNS} | {
+            "symbol": frame.at[position, "symbol"], "line": position + 2}
+    del table
     roll_calls = []
     for positions in frame.groupby("undl_id", sort=False).indices.values():
         votes = [
@@ -171,30 +176,25 @@ def _check_one_record_per_symbol(frame: pd.DataFrame, source_name: str) -> None:
         )
 
 
-def _read_all_text(data: bytes) -> pd.DataFrame:
-    """Every column as text, empty cells as "" (never NaN)."""
-    header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8")]))
-    table = pa_csv.read_csv(
-        io.BytesIO(data),
-        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
-        convert_options=pa_csv.ConvertOptions(
-            column_types={name: pa.string() for name in header}, strings_can_be_null=False
-        ),
-    )
-    return table.to_pandas()
-
-
-def _decode(data: bytes, source_name: str) -> bytes:
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as error:
-            raise ParseError(f"{source_name}: the gzip file is truncated or damaged ({error}); download it again") from error
+def _read_table(data: bytes, source_name: str) -> pa.Table:
+    """Every column as text, empty cells as "" (never null). Gzip is inflated as a stream: inflating
+    the 350 MB file in one piece would double the peak memory."""
+    gzipped = data[:2] == b"\x1f\x8b"
+    head = _decompress_head(data[:65536]) if gzipped else data[:65536].decode("utf-8", errors="replace")
+    header = next(csv.reader([head.removeprefix("\ufeff").split("\n", 1)[0]]))
+    stream = pa.input_stream(pa.BufferReader(data), compression="gzip" if gzipped else None)
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ParseError(f"{source_name}: not UTF-8 text at byte {error.start}") from error
-    return data.removeprefix(b"\xef\xbb\xbf")
+        return pa_csv.read_csv(
+            stream,
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in header}, strings_can_be_null=False
+            ),
+        )
+    except OSError as error:  # zlib's complaint about a cut-off or damaged stream
+        if gzipped:
+            raise ParseError(f"{source_name}: the gzip file is truncated or damaged ({error}); download it again") from error
+        raise
 
 
 def _decompress_head(head: bytes) -> str:
