@@ -323,3 +323,13 @@ def test_pages_saved_in_a_browser_import_and_agree_with_the_bulk_file(full_store
     roll_calls = store.load_roll_calls(db).set_index("symbol")
     assert roll_calls.loc["A/RES/78/264", "source"] == "undl_marcxml"  # the latest Library record wins
     assert tuple(roll_calls.loc["A/RES/78/264", ["yes", "no", "abstain", "non_voting", "members"]]) == (115, 0, 44, 34, 193)
+
+
+def test_load_votes_equals_the_votes_table(small_store):
+    votes = store.load_votes(small_store)
+    conn = sqlite3.connect(small_store)
+    expected = conn.execute("SELECT v.roll_call_id, r.symbol, r.date, r.session, v.country_code, v.vote FROM votes v"
+                            " JOIN roll_calls r USING (roll_call_id) ORDER BY 1, 5").fetchall()
+    got = [(int(r.roll_call_id), r.symbol, r.date.date().isoformat(), r.session, r.country_code, r.vote)
+           for r in votes.sort_values(["roll_call_id", "country_code"]).itertuples()]
+    assert got == expected and len(got) == 320 * 16
