@@ -1,0 +1,141 @@
+"""Blocs (clustering, k, stable labels, names, cohesion) and the 2-D map, on small hand-made data."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.agreement import agreement_matrix
+from analysis.blocs import (
+    TooManyBlocs,
+    bloc_changes,
+    bloc_cohesion,
+    cluster_countries,
+    country_labels,
+    match_blocs,
+    name_bloc,
+)
+from analysis.embedding import alignment_map, classical_mds
+
+CODE = {"Y": 1.0, "A": 2.0, "N": 3.0, "-": np.nan}
+LINES = {  # three blocs' lines over 12 votes
+    "west": "Y Y Y N N N A A Y N Y N",
+    "east": "N N N Y Y Y Y Y N Y N Y",
+    "south": "Y Y A Y Y A Y Y Y Y A A",
+}
+MEMBERS = {"west": ["USA", "GBR", "FRA", "DEU"], "east": ["RUS", "BLR", "CHN"], "south": ["IND", "BRA", "ZAF", "EGY", "CUB"]}
+
+
+def bloc_matrix(flip: dict[str, int] | None = None) -> pd.DataFrame:
+    """States voting their bloc's line; `flip` = {code: number of votes switched to the west's line}."""
+    rows, index = [], []
+    for bloc, codes in MEMBERS.items():
+        for offset, code in enumerate(codes):
+            line = LINES[bloc].split()
+            line[offset] = LINES["west"].split()[offset] if bloc != "west" else LINES["south"].split()[offset]  # a little noise
+            for position in range((flip or {}).get(code, 0)):
+                line[-1 - position] = LINES["west"].split()[-1 - position]
+            rows.append([CODE[v] for v in line])
+            index.append(code)
+    return pd.DataFrame(rows, index=pd.Index(index, name="country_code"), dtype=np.float32)
+
+
+def blocs_of(frame: pd.DataFrame) -> set[frozenset[str]]:
+    return {frozenset(group["country_code"]) for _, group in frame.groupby("bloc")}
+
+
+def test_finds_the_three_blocs_and_chooses_k_3():
+    agreement = agreement_matrix(bloc_matrix(), min_shared=5)
+    blocs = cluster_countries(agreement)
+    assert blocs.attrs["k"] == 3
+    assert blocs_of(blocs) == {frozenset(codes) for codes in MEMBERS.values()}
+    assert set(blocs.attrs["criterion"]) == set(range(2, 11)) & set(range(2, len(agreement)))
+    # bloc 0 is the largest (south, 5 states)
+    assert set(blocs.loc[blocs["bloc"] == 0, "country_code"]) == set(MEMBERS["south"])
+
+
+@pytest.mark.parametrize("method", ["hierarchical", "spectral", "kmeans"])
+def test_every_method_is_deterministic_and_finds_the_blocs_with_k_given(method):
+    agreement = agreement_matrix(bloc_matrix(), min_shared=5)
+    first = cluster_countries(agreement, 3, method=method, random_state=0)
+    second = cluster_countries(agreement, 3, method=method, random_state=0)
+    pd.testing.assert_frame_equal(first, second)
+    assert blocs_of(first) == {frozenset(codes) for codes in MEMBERS.values()}
+
+
+def test_centrality_and_names():
+    agreement = agreement_matrix(bloc_matrix(), min_shared=5)
+    blocs = cluster_countries(agreement, 3, names={"USA": "United States"})
+    west = blocs[blocs["country_code"].isin(MEMBERS["west"])]
+    # centrality is the mean agreement with the other members, computed here directly
+    for row in west.itertuples():
+        others = [c for c in MEMBERS["west"] if c != row.country_code]
+        assert row.centrality == pytest.approx(agreement.loc[row.country_code, others].mean())
+    ordered = west.sort_values("centrality", ascending=False, kind="stable")["country_code"].tolist()
+    assert west["bloc_name"].iloc[0] == name_bloc(ordered, lambda code: {"USA": "United States"}.get(code, code))
+    assert name_bloc(["A", "B"]) == "A, B" and name_bloc(["A", "B", "C", "D"]) == "A, B, C, …"
+
+
+def test_too_many_blocs():
+    agreement = agreement_matrix(bloc_matrix(), min_shared=5)
+    with pytest.raises(TooManyBlocs, match="only 12 countries"):
+        cluster_countries(agreement, 50)
+
+
+def test_match_blocs_keeps_numbers_across_periods_and_bloc_changes_reports_movers():
+    before = cluster_countries(agreement_matrix(bloc_matrix(), min_shared=5), 3)
+    # EGY and CUB now vote the west's line on most votes: still three blocs, but numbered afresh
+    after = cluster_countries(agreement_matrix(bloc_matrix({"EGY": 12, "CUB": 12}), min_shared=5), 3)
+    matched = match_blocs(before, after)
+    west_before = before.loc[before["country_code"] == "USA", "bloc"].item()
+    assert matched.loc[matched["country_code"] == "USA", "bloc"].item() == west_before
+    assert matched.loc[matched["country_code"] == "RUS", "bloc"].item() == before.loc[before["country_code"] == "RUS", "bloc"].item()
+    changes = bloc_changes(before, after)
+    assert set(changes["country_code"]) == {"CUB", "EGY"}
+    assert (changes["bloc_after"] == west_before).all()
+
+
+def test_match_blocs_gives_new_numbers_to_new_blocs():
+    before = pd.DataFrame({"country_code": ["A", "B", "C", "D"], "bloc": [0, 0, 1, 1], "bloc_name": ["x"] * 4, "centrality": [1.0] * 4})
+    after = pd.DataFrame({"country_code": ["A", "B", "C", "D"], "bloc": [1, 1, 0, 2], "bloc_name": ["y"] * 4, "centrality": [1.0] * 4})
+    matched = match_blocs(before, after).set_index("country_code")["bloc"].to_dict()
+    assert matched == {"A": 0, "B": 0, "C": 1, "D": 2}
+
+
+def test_bloc_cohesion_agreement_index_worked_by_hand():
+    # Bloc of three over 3 votes: YYY → AI 1; YYN → (2 − ½·1)/3 = 0.5; Y A N → (1 − ½·2)/3 = 0
+    matrix = pd.DataFrame([[1, 1, 1], [1, 1, 2], [1, 3, 3]], index=pd.Index(["A", "B", "C"], name="country_code"), dtype=np.float32)
+    blocs = pd.DataFrame({"country_code": ["A", "B", "C"], "bloc": [0, 0, 0], "bloc_name": ["A, B, C"] * 3})
+    row = bloc_cohesion(matrix, blocs).iloc[0]
+    assert row["size"] == 3
+    assert row["cohesion"] == pytest.approx((1 + 0.5 + 0) / 3)
+    # pairs: A–B 2/3, A–C 1/3, B–C 1/3
+    assert row["mean_agreement"] == pytest.approx((2 / 3 + 1 / 3 + 1 / 3) / 3)
+
+
+def test_country_labels_shorten_official_names():
+    countries = pd.DataFrame({"country_code": ["BOL", "FRA", "LCA"], "name": ["BOLIVIA (PLURINATIONAL STATE OF)", "FRANCE", "SAINT LUCIA"]})
+    labels = country_labels(countries)
+    assert labels["BOL"] == "Bolivia" and labels["FRA"] == "France" and labels["LCA"] == "Saint Lucia"
+    assert labels["USA"] == "United States"
+
+
+def test_classical_mds_recovers_points_on_a_line():
+    points = np.array([0.0, 1.0, 3.0, 6.0])
+    distance = np.abs(points[:, None] - points[None, :])
+    coordinates, eigenvalues = classical_mds(distance, 2)
+    recovered = np.abs(coordinates[:, 0][:, None] - coordinates[:, 0][None, :])
+    np.testing.assert_allclose(recovered, distance, atol=1e-9)
+    assert abs(eigenvalues[1]) < 1e-9
+
+
+def test_map_puts_the_us_on_positive_x_and_separates_the_blocs():
+    agreement = agreement_matrix(bloc_matrix(), min_shared=5)
+    coordinates = alignment_map(agreement).set_index("country_code")
+    assert coordinates.loc["USA", "x"] > 0
+    assert (coordinates.loc[MEMBERS["west"], "x"] > 0).all()
+    # flipping the order of the rows changes nothing but the order
+    reordered = agreement.iloc[::-1, ::-1]
+    again = alignment_map(reordered).set_index("country_code").loc[coordinates.index]
+    np.testing.assert_allclose(again[["x", "y"]].to_numpy(), coordinates[["x", "y"]].to_numpy(), atol=1e-9)
+    assert 0 < sum(alignment_map(agreement).attrs["explained"]) <= 1
