@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import re
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -106,10 +107,15 @@ def load_known_ids(db: str | os.PathLike) -> KnownIds:
 
 
 def _name_of(url: str) -> str:
-    """A short source name for the store: the last path segment, plus the query when there is one."""
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.netloc
-    return f"{name}?{parts.query}" if parts.query else name
+    """A short source name for the store and for messages: "80.json", "record 3929594 (MARCXML)",
+    "record 3929594 (HTML)", "search page" (the URL is kept beside it)."""
+    path = urllib.parse.urlsplit(url).path.rstrip("/")
+    record = re.search(r"/record/(\d+)(/export/xm)?$", path)
+    if record:
+        return f"record {record[1]} ({'MARCXML' if record[2] else 'HTML'})"
+    if path.endswith("/search"):
+        return "search page"
+    return path.rsplit("/", 1)[-1] or url
 
 
 def plan_landings(kind: str, body: bytes, url: str, retrieved_at: str, known: KnownIds, summary: SyncSummary) -> list[_Landing]:
@@ -123,17 +129,17 @@ def plan_landings(kind: str, body: bytes, url: str, retrieved_at: str, known: Kn
 
     if kind == KIND_UNXML:
         try:
-            return [_Landing(source(KIND_UNXML, name, sha256), parse_unxml(body, url))]
+            return [_Landing(source(KIND_UNXML, name, sha256), parse_unxml(body, name))]
         except ValueError as error:
             summary.fail(url, str(error))
             return []
     if kind == KIND_RECORD_XML:
-        return _plan_marcxml(body, url, source(KIND_RECORD_XML, name, sha256), summary, required=True)
+        return _plan_marcxml(body, url, name, source(KIND_RECORD_XML, name, sha256), summary, required=True)
     if kind == KIND_RECORD_HTML:
         from scraper.parse.record_html import parse_record_html
 
         try:
-            return [_Landing(source(KIND_RECORD_HTML, name, sha256), [parse_record_html(body, url)])]
+            return [_Landing(source(KIND_RECORD_HTML, name, sha256), [parse_record_html(body, name)])]
         except ValueError as error:
             summary.fail(url, str(error))
             return []
@@ -150,8 +156,8 @@ def plan_landings(kind: str, body: bytes, url: str, retrieved_at: str, known: Kn
             # Each record is its own source: the store keys sources by content, and a record must
             # land (or fail) alone even when its page-mates don't.
             digest = hashlib.sha256(listed.marcxml).hexdigest()
-            record_source = source(KIND_RECORD_XML, f"{listed.undl_id}.marcxml from {name}", digest)
-            planned = _plan_marcxml(listed.marcxml, what, record_source, summary, required=False)
+            record_source = source(KIND_RECORD_XML, f"record {listed.undl_id} (MARCXML, {name})", digest)
+            planned = _plan_marcxml(listed.marcxml, what, name, record_source, summary, required=False)
             if wanted:
                 planned = [
                     _Landing(landing.source, [rc for rc in landing.roll_calls if rc.symbol == wanted])
@@ -163,9 +169,11 @@ def plan_landings(kind: str, body: bytes, url: str, retrieved_at: str, known: Kn
     return []
 
 
-def _plan_marcxml(body: bytes, what: str, source: store.SourceInfo, summary: SyncSummary, *, required: bool) -> list[_Landing]:
+def _plan_marcxml(
+    body: bytes, what: str, source_name: str, source: store.SourceInfo, summary: SyncSummary, *, required: bool
+) -> list[_Landing]:
     try:
-        collection = parse_marcxml_collection(body, what)
+        collection = parse_marcxml_collection(body, source_name)
     except ValueError as error:
         summary.fail(what, str(error))
         return []
@@ -412,7 +420,14 @@ def rebuild(
     db = Path(db)
     if db.exists() and not force:
         raise RebuildError(f"{db} already exists; rebuild writes a fresh store: give another --db, or --force to replace it")
-    entries = [entry for entry in archive.entries() if entry.status == 200 and entry.source_kind in LANDED_KINDS]
+    entries, seen = [], set()
+    for entry in archive.entries():
+        key = (entry.source_kind, entry.url, entry.sha256)
+        # The same bytes from the same URL again (a re-run after a kill, a failing file fetched on
+        # every run) change nothing the second time: the store keeps each body once.
+        if entry.status == 200 and entry.source_kind in LANDED_KINDS and key not in seen:
+            seen.add(key)
+            entries.append(entry)
     if not entries:
         raise RebuildError(f"{archive.manifest_path}: no raw captures to rebuild from (run `python -m scraper sync` first)")
     building = db.with_name(db.name + ".rebuilding")
