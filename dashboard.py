@@ -15,7 +15,10 @@ import streamlit as st
 
 from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state
 
-st.set_page_config(page_title="UN General Assembly votes", page_icon=":material/how_to_vote:", layout="wide")
+# A local icon: Streamlit fetches a Material or emoji page icon from Google's CDN, which a school
+# network or CI may not reach.
+st.set_page_config(page_title="UN General Assembly votes", page_icon=str(data.REPOSITORY / "static" / "favicon.png"),
+                   layout="wide")
 
 db = data.store_path()
 version = data.read_version(db)

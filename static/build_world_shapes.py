@@ -34,8 +34,9 @@ QUANTIZATION = 100_000
 
 # Natural Earth splits some UN members into several admin-0 units (Somaliland, northern Cyprus,
 # Baikonur, the sovereign base areas on Cyprus, Guantánamo); the map draws each as part of the
-# island or state that surrounds it, so a vote map has no grey specks inside a member.
-FOLD_INTO = {"SOL": "SOM", "CYN": "CYP", "KAB": "KAZ", "ESB": "CYP", "WSB": "CYP", "USG": "CUB"}
+# island or state that surrounds it, so a vote map has no grey specks inside a member. Greenland
+# is drawn with Denmark, whose seat it shares in the Assembly.
+FOLD_INTO = {"SOL": "SOM", "CYN": "CYP", "KAB": "KAZ", "ESB": "CYP", "WSB": "CYP", "USG": "CUB", "GRL": "DNK"}
 
 
 def read_natural_earth(path: Path) -> tuple[list[dict[str, str]], list[list[np.ndarray]]]:

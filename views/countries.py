@@ -73,6 +73,22 @@ def render(context: Context) -> None:
             controls.html_download(figure, f"agreement-over-time-{country}", f"{names.get(country, country)}: agreement over time")
             controls.csv_download(yearly, f"agreement-over-time-{country}")
 
+    st.subheader(f"Votes where {names.get(country, country)} stood alone, {view.start_year}–{view.end_year}")
+    try:
+        alone = _stood_alone(context, country)
+    except SelectionError as error:
+        st.info(f"{error}")
+        alone = None
+    if alone is None:
+        pass
+    elif alone.empty:
+        st.caption("None in this period: it never was one of at most three states against a 90 % majority.")
+    else:
+        st.dataframe(alone, hide_index=True, width="stretch", column_config={
+            "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)")})
+        controls.csv_download(alone, f"lone-votes-{country}-{view.start_year}-{view.end_year}")
+
+
     st.subheader("Ideal point over time")
     with st.spinner("Scaling every country-year (first time only: up to a minute)…"):
         points = data.ideal_points(context.db, context.version)
@@ -90,19 +106,6 @@ def render(context: Context) -> None:
                    "model bridged by resolutions repeated across sessions); the band is ±1.96 standard errors.")
         controls.html_download(figure, f"ideal-points-{country}", f"{names.get(country, country)}: ideal point over time")
         controls.csv_download(shown.drop(columns="order"), f"ideal-points-{country}")
-
-    st.subheader(f"Votes where {names.get(country, country)} stood alone, {view.start_year}–{view.end_year}")
-    try:
-        alone = _stood_alone(context, country)
-    except SelectionError as error:
-        st.info(f"{error}")
-        return
-    if alone.empty:
-        st.caption("None in this period: it never was one of at most three states against a 90 % majority.")
-    else:
-        st.dataframe(alone, hide_index=True, width="stretch", column_config={
-            "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)")})
-        controls.csv_download(alone, f"lone-votes-{country}-{view.start_year}-{view.end_year}")
 
 
 def _stood_alone(context: Context, country: str) -> pd.DataFrame:

@@ -247,21 +247,20 @@ def agreement_by_year(db: str, version: str, country: str, partners: tuple[str, 
     """
     from analysis import agreement, matrix
 
-    votes = load_votes(db, version)
-    ids = topic_roll_call_ids(db, version, topic)
-    wanted = {country, *partners}
+    wanted = [country, *partners]
+    votes = matrix.select_votes(load_votes(db, version), roll_call_ids=topic_roll_call_ids(db, version, topic),
+                                successions=load_successions(db, version), merge_successors=successors == "merge")
+    votes = votes[votes["country_code"].astype(str).isin(wanted)]
     rows = []
-    merged = matrix.select_votes(votes, roll_call_ids=ids, successions=load_successions(db, version),
-                                 merge_successors=successors == "merge")
-    merged = merged[merged["country_code"].astype(str).isin(wanted)]
-    for year, chunk in merged.groupby(merged["date"].dt.year, sort=True):
-        try:
-            grid = matrix.vote_matrix(chunk, non_voting=nonvoting)
-        except matrix.SelectionError:
-            continue
-        if country not in grid.index:
-            continue
-        scores = agreement.agreement_matrix(grid, metric, min_shared=10)
+    try:
+        grid = matrix.vote_matrix(votes, non_voting=nonvoting)
+    except matrix.SelectionError:
+        return pd.DataFrame(rows, columns=["year", "partner_code", "value", "shared_votes"])
+    if country not in grid.index:
+        return pd.DataFrame(rows, columns=["year", "partner_code", "value", "shared_votes"])
+    years = pd.DatetimeIndex(grid.attrs["dates"].to_numpy()).year.to_numpy()
+    for year in np.unique(years):
+        scores = agreement.agreement_matrix(grid.loc[:, years == year], metric, min_shared=10)
         shared = pd.DataFrame(scores.attrs["shared"], index=scores.index, columns=scores.index)
         for partner in partners:
             if partner in scores.index and not np.isnan(scores.loc[country, partner]):

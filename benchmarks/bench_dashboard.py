@@ -1,0 +1,139 @@
+"""Benchmark the dashboard as a user meets it: `streamlit run dashboard.py` on a free local port,
+driven by headless Chromium (playwright).
+
+    python benchmarks/bench_dashboard.py [--db data/unvotes.sqlite] [--runs 3]
+
+Prints, for the full store:
+- server start: from launching `streamlit run` until it answers its health check;
+- first render of the Blocs page (the issue's shared link): from the server answering until the
+  world map has drawn its country shapes and the script has finished (target ≤ 5 s), and the same
+  counted from launching the process;
+- re-render after changing a control: the measure (first time for that measure: computed; back to
+  a measure seen before: cached) and the period (target ≤ 1 s), from the click until the URL shows
+  the new value, the map has redrawn and the script has finished;
+- the server's memory after visiting every page: resident and peak (VmHWM) (target ≤ 1.5 GB).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SHARED_LINK = "/?page=blocs&from=2015&to=2025&topic=human-rights"
+MAP_DRAWN = "() => document.querySelectorAll('path.choroplethlocation').length > 150"
+# Streamlit marks its root element with the script's state: "running" while a run is going on.
+IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident, peak resident) of a process in MB, from /proc."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def start_server(db: str) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    launched = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPOSITORY / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPOSITORY, env={**os.environ, "UNGA_DB": db}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                return process, base, launched
+        except OSError:
+            if time.monotonic() - launched > 60:
+                process.kill()
+                raise SystemExit("streamlit did not start within 60 s")
+            time.sleep(0.05)
+
+
+def timed_change(page, action, url_fragment: str) -> float:
+    started = time.monotonic()
+    action()
+    page.wait_for_function(f"() => window.location.search.includes('{url_fragment}')", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=60_000)
+    page.wait_for_function(MAP_DRAWN, timeout=60_000)
+    return time.monotonic() - started
+
+
+def choose(page, label: str, option: str):
+    def act():
+        page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
+        page.get_by_role("option", name=option, exact=True).click()
+    return act
+
+
+def one_run(db: str) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    process, base, launched = start_server(db)
+    ready = time.monotonic()
+    result: dict[str, float] = {"server start": ready - launched}
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(base + SHARED_LINK)
+            page.wait_for_function(MAP_DRAWN, timeout=120_000)
+            page.wait_for_function(IDLE, timeout=120_000)
+            done = time.monotonic()
+            result["first render after server start"] = done - ready
+            result["first render after launch"] = done - launched
+            result["change measure (computed)"] = timed_change(page, choose(page, "Measure of agreement", "Scott's pi"),
+                                                               "measure=pi")
+            result["change measure (cached)"] = timed_change(
+                page, choose(page, "Measure of agreement", "Exact agreement"), "measure=agreement")
+            result["change blocs k (computed)"] = timed_change(page, choose(page, "Number of blocs", "4"), "k=4")
+            for path in ("/outliers", "/resolutions?vote=A/RES/75/287", "/countries", "/compare", "/about"):
+                page.goto(base + path)
+                page.wait_for_selector("h1", timeout=120_000)
+                page.wait_for_function(IDLE, timeout=180_000)
+            resident, peak = memory_mb(process.pid)
+            result["server memory, resident MB"] = resident
+            result["server memory, peak MB"] = peak
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default=os.environ.get("UNGA_DB") or str(REPOSITORY / "data" / "unvotes.sqlite"))
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not Path(args.db).exists():
+        print(f"no store at {args.db}: build it first (python -m scraper import ...)", file=sys.stderr)
+        return 1
+    runs = [one_run(args.db) for _ in range(args.runs)]
+    print(f"dashboard benchmark, store {args.db}, {args.runs} runs (median, min–max)")
+    for name in runs[0]:
+        values = [run[name] for run in runs]
+        unit = "" if "MB" in name else " s"
+        print(f"  {name:<36} {statistics.median(values):8.2f}{unit}   ({min(values):.2f}–{max(values):.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,187 @@
+"""End to end in a real browser: `streamlit run dashboard.py` on a free local port against the full
+store, driven by headless Chromium through playwright. It opens a shared link, checks what a user
+sees (a world map with its country shapes drawn from the shipped file, the bloc names, no error,
+no request leaving this machine), changes a control and checks the URL followed, downloads a
+table, and screenshots every page into artifacts/.
+
+Skips without ../shared (the full store) or without Debian's chromium (`apt-get install chromium`).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPOSITORY / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SHARED_LINK = "?page=blocs&from=2015&to=2025&topic=human-rights"
+MAP_SHAPES = "path.choroplethlocation"  # one SVG path per country a plotly choropleth drew
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(full_store):
+    """The dashboard served by `streamlit run` on 127.0.0.1, reading the full store."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    port = free_port()
+    env = {**os.environ, "UNGA_DB": str(full_store)}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPOSITORY / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPOSITORY, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail(f"streamlit did not start within 60 s; see {ARTIFACTS / 'streamlit-server.log'}")
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    """A fresh tab that records every request it makes."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    tab.requests = []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    yield tab
+    context.close()
+
+
+# Streamlit marks its root element with the script's state: "running" while a run is going on.
+IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+
+
+def wait_until_idle(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_function(IDLE, timeout=timeout)
+
+
+def assert_no_error(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")[:2000]
+
+
+def only_local_requests(page, base: str) -> list[str]:
+    return [url for url in page.requests if not url.startswith((base, "data:", "blob:", "about:"))]
+
+
+def test_shared_link_shows_blocs_map_and_follows_a_control(page, server):
+    started = time.monotonic()
+    page.goto(server + "/" + SHARED_LINK)
+    page.wait_for_function(f"() => document.querySelectorAll('{MAP_SHAPES}').length > 150", timeout=90_000)
+    wait_until_idle(page)
+    assert_no_error(page)
+    first_render = time.monotonic() - started
+    text = page.inner_text("body")
+    assert "Voting blocs, 2015–2025" in text
+    assert "Human rights" in text or "human rights" in text
+    # The legend and the members table name the blocs after their most central members.
+    legend = [entry.inner_text() for entry in page.locator(".legendtext").all()]
+    assert sum(1 for entry in legend if entry[:2] in {f"{n}." for n in range(1, 13)}) >= 2, legend
+    assert "United States" in text
+    # The map's shapes came from the app itself: nothing was fetched from another host.
+    assert any(url.endswith("/app/static/world_110m.json") for url in page.requests)
+    assert only_local_requests(page, server) == []
+    assert "from=2015" in page.url and "to=2025" in page.url and "topic=human-rights" in page.url
+    page.screenshot(path=str(ARTIFACTS / "dashboard-blocs.png"), full_page=False)
+
+    # Change the measure; the URL follows and the page redraws without error.
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Measure of agreement").click()
+    page.get_by_role("option", name="Cohen's kappa").click()
+    page.wait_for_function("() => window.location.search.includes('measure=kappa')", timeout=30_000)
+    wait_until_idle(page)
+    page.wait_for_function(f"() => document.querySelectorAll('{MAP_SHAPES}').length > 150", timeout=30_000)
+    assert_no_error(page)
+    assert "from=2015" in page.url and "topic=human-rights" in page.url
+    print(f"first render of the shared link: {first_render:.1f} s")
+
+
+def test_vote_page_maps_each_state_and_downloads_its_votes(page, server):
+    page.goto(server + "/resolutions?vote=A/RES/75/287")
+    page.wait_for_function(f"() => document.querySelectorAll('{MAP_SHAPES}').length > 150", timeout=60_000)
+    wait_until_idle(page)
+    assert_no_error(page)
+    text = page.inner_text("body")
+    assert "A/RES/75/287" in text and "Belarus alone against" in text
+    page.screenshot(path=str(ARTIFACTS / "dashboard-resolutions.png"), full_page=False)
+    button = page.locator("[data-testid='stDownloadButton']").filter(has_text="Download CSV").first
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    votes = {row["country_code"]: row["vote"] for row in rows}
+    assert votes["BLR"] == "N" and votes["MMR"] == "Y" and votes["CHN"] == "A"
+    assert sum(1 for vote in votes.values() if vote == "N") == 1
+    assert only_local_requests(page, server) == []
+
+
+@pytest.mark.parametrize("name, path, expect", [
+    ("outliers", "/outliers?from=2015&to=2025", "Outliers, 2015–2025"),
+    ("countries", "/countries?country=MMR&partners=BLR,RUS,CHN,USA&from=2015&to=2025", "Myanmar"),
+    ("compare", "/compare?countries=USA,RUS&from=2015&to=2025", "United States and Russia"),
+    ("about", "/about", "About the data"),
+])
+def test_every_page_draws_in_the_browser(page, server, name, path, expect):
+    page.goto(server + path)
+    page.wait_for_selector(f"h1:has-text('{expect}')", timeout=60_000)
+    if name == "countries":  # the agreement-over-time chart, before the (slow, first-time) ideal points
+        page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
+    else:
+        wait_until_idle(page)
+    assert_no_error(page)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=False)
+    assert only_local_requests(page, server) == []
+
+
+def test_bad_link_gives_a_notice_not_a_traceback(page, server):
+    page.goto(server + "/?from=2030&to=1900&topic=astrology&k=" + "x" * 5000)
+    wait_until_idle(page)
+    page.wait_for_selector("[data-testid='stAlert']", timeout=30_000)
+    assert_no_error(page)
+    text = page.inner_text("body")
+    assert "Unknown topic" in text and "characters long" in text
+    assert "topic=all" in page.url
+
