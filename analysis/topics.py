@@ -149,10 +149,10 @@ def match_unvotes_labels(
     """
     whole = un_roll_calls[(un_roll_calls["amend"].fillna(0) != 1) & (un_roll_calls["para"].fillna(0) != 1)]
     whole = whole.assign(key=whole["unres"].map(unres_key)).dropna(subset=["key"])
-    codes = un_issues.assign(flag=True).pivot_table(index="rcid", columns="short_name", values="flag", aggfunc="any")
-    codes = codes.reindex(columns=list(TOPIC_IDS)).fillna(False).astype(bool)
-    whole = whole.join(codes, on="rcid")
-    whole[list(TOPIC_IDS)] = whole[list(TOPIC_IDS)].fillna(False).astype(bool)
+    codes = pd.crosstab(un_issues["rcid"], un_issues["short_name"]).gt(0)
+    codes = codes.reindex(columns=list(TOPIC_IDS), fill_value=False)
+    whole = whole.merge(codes, left_on="rcid", right_index=True, how="left")
+    whole[list(TOPIC_IDS)] = whole[list(TOPIC_IDS)].astype("boolean").fillna(False).astype(bool)
     whole["important"] = whole["importantvote"].fillna(0) == 1
     per_key = whole.groupby("key").agg(
         unres=("unres", "first"), important=("important", "any"), **{t: (t, "any") for t in TOPIC_IDS}
