@@ -1,45 +1,49 @@
 """Ideal points: one score per country per year on the main dimension of Assembly conflict.
 
-The model is a one-dimensional ordered item-response model in the spirit of Bailey, Strezhnev and
-Voeten (2017, "Estimating Dynamic State Preferences from United Nations Voting Data", Journal of
-Conflict Resolution 61(2)): every country-year has its own ideal point, and years are made
-comparable by resolutions the Assembly repeats session after session, which share their item
-parameters. `estimate_ideal_points` is pure; `cached_ideal_points` is the only function that reads
-or writes files.
+A one-dimensional ordered item-response model in the spirit of Bailey, Strezhnev and Voeten
+(2017, "Estimating Dynamic State Preferences from United Nations Voting Data", Journal of Conflict
+Resolution 61(2)): every country-year has its own ideal point, and years are made comparable by the
+resolutions the Assembly repeats session after session. `estimate_ideal_points` is pure;
+`cached_ideal_points` is the only function that reads or writes files.
 
-The model. A country-year c votes on item j with Yes > Abstain > No ordered on one latent scale:
+The model. Country-year c votes on roll call j, with Yes > Abstain > No on one latent scale:
 
     P(vote <= k) = logistic(kappa_jk - beta_j * theta_c),   k = No, Abstain;  kappa_j,No < kappa_j,Abstain
 
 Why these choices:
 - Ordered, not binary: abstaining is the Assembly's usual way of half-dissenting (most Western
-  states abstain on the resolutions the "counter-hegemonic" states vote against); folding it into
-  Yes or No throws away the distinction that separates the two ends of the post-Cold-War scale.
-- Logistic rather than probit link: the same model up to a rescaling of the latent scale (by about
-  1.7), with closed-form derivatives that stay finite far in the tails.
-- Fitted by penalised maximum likelihood (the posterior mode, MAP) under independent normal priors:
-  theta_c ~ N(0, 1) for every country-year, beta_j ~ N(0, 2.5^2), kappa ~ N(0, 5^2), plus a log
-  barrier log(kappa_Abstain - kappa_No) that keeps the two cut points ordered (it is the log-density
-  of a gamma(2) prior on the gap, and keeps the problem concave in each block). The N(0,1) prior
-  sets location and scale; there is no smoothing across years, so a country's movement from one
-  year to the next comes from its votes, not from the prior (as in Bailey et al.).
-- Bridging: roll calls whose titles are the same once normalised (`bridge_key`) share one item
-  across sessions. A title that occurs more than once within one session (parts A, B, C... of one
-  omnibus resolution, votes on separate paragraphs) does not bridge in that session: those roll
-  calls keep their own items, since the same title there covers different texts.
-- Polarity: the sign of the whole solution is chosen once so that the United States' mean ideal
-  point is positive (its yearly points then are too, as the tests check on the real record).
-- Standard errors: the Laplace approximation for each country-year, 1 / sqrt(observed information
-  + prior precision) at the mode, holding the item parameters at their estimates. Items are
-  estimated from ~100-190 voters each (more when bridged) while a country-year rests on its own
-  ~20-150 votes, so item uncertainty adds little; a parametric bootstrap would cost a full refit
-  per replicate, which the 60-second budget does not allow. The simulation test checks that the
-  intervals cover the true values about as often as they claim.
+  states abstain on resolutions the "counter-hegemonic" states vote against); folding it into Yes
+  or No throws away what separates the two ends of the post-Cold-War scale.
+- Logistic rather than probit link: the same model up to a rescaling of the latent scale (about
+  1.7), with derivatives that stay finite far in the tails.
+- Penalised maximum likelihood (the posterior mode, MAP) under normal priors: theta ~ N(0, 1) for
+  every country-year, beta ~ N(0, 2.5^2), kappa ~ N(0, 5^2), and a log barrier
+  log(kappa_Abstain - kappa_No) (a gamma(2) prior on the gap) that keeps the cut points ordered and
+  each block of the problem concave.
+- Bridging: roll calls whose titles are the same once normalised (`bridge_key`) form a chain
+  across sessions, and a chain's item parameters follow a random walk with a small step
+  (`drift_sd`, 0.05 a year): near-equal from one session to the next, as Bailey et al. constrain
+  identical resolutions to be, yet free to change over decades. A title is not the text: "Question
+  of Namibia" or the decolonisation declaration's yearly resolution ran for 50 years while the
+  Assembly around them changed, and forcing one set of parameters on them all pulls whole years off
+  the scale. A title that occurs twice in one session (parts A, B, C... of an omnibus resolution,
+  votes on paragraphs) does not bridge in that session: those texts differ.
+- Countries: a weak random walk links a country's consecutive years (`walk_sd`, 1.0 a year, as
+  loose as the population prior). It decides nothing for a well-measured year (a year's ~50-150
+  votes weigh 20-100 times more) but keeps thinly bridged early sessions (12-25 votes) from
+  flipping sign relative to their neighbours, which the likelihood alone cannot see.
+- Polarity: the sign of the whole solution is chosen so that the United States' mean is positive.
+- Standard errors: the Laplace approximation, sqrt of the diagonal of the inverse negative Hessian
+  in theta at the mode, holding the item parameters at their estimates. Items are estimated from
+  100-190 voters each (more through their chains) while a country-year rests on its own 20-150
+  votes, so item uncertainty adds little; a parametric bootstrap would need a refit per replicate,
+  which the 60-second budget does not allow. The simulation test checks that the errors are about
+  as large as the standard errors claim.
 
-Fitting is block coordinate ascent: a Newton step for every item (3 x 3, vectorised) then one for
-every country-year (1-D, vectorised), each with per-parameter step halving, from a start given by
-the leading singular vector of the country-year x item matrix. Each block is concave, so every
-sweep raises the log posterior.
+Fitting is block coordinate ascent: a joint Newton step for all items (3 x 3 blocks linked along
+chains: one banded solve) then for all country-years (tridiagonal per country: one banded solve),
+each with step halving per chain / per country, accelerated by SQUAREM extrapolation, from a start
+given by each year's leading principal component with signs chained from year to year.
 """
 from __future__ import annotations
 
@@ -55,7 +59,7 @@ from scipy.linalg import solveh_banded
 from scipy.special import expit
 
 # Changes whenever the model or its defaults change, so a cache written by another version is not reused.
-MODEL_VERSION = "ordlogit-1"
+MODEL_VERSION = "ordlogit-2"
 
 _VOTE_VALUE = {"N": 0, "A": 1, "Y": 2}  # ordered No < Abstain < Yes
 _TITLE_TAIL = re.compile(r"\s*:\s*resolution\s*/\s*adopted by the general assembly.*$", re.IGNORECASE)
@@ -472,8 +476,12 @@ def estimate_ideal_points(
     One row per (country_code, year): `country_code`, `year`, `ideal_point` (posterior mode; the
     sign makes `polarity_country`'s mean positive when it is present), `se` (Laplace standard
     error), `n_votes` (Yes / Abstain / No votes the point rests on). Sorted by year, then
-    country_code. `attrs` records `model_version`, `iterations`, `converged`, `log_posterior`,
-    `n_items`, `n_roll_calls` and `n_bridged_roll_calls` (roll calls sharing an item with another session).
+    country_code. `attrs` records `model_version`, `iterations` (sweeps), `converged`,
+    `log_posterior`, `n_roll_calls`, `n_bridged_roll_calls` (roll calls in a chain of repeated
+    titles) and `n_chains`.
+
+    `prior_sd`, `walk_sd` and `drift_sd` are the prior scales explained in the module docstring;
+    `tol` is the largest change of any ideal point between iterations at convergence.
     """
     missing = {"roll_call_id", "session", "date", "country_code", "vote"} - set(votes.columns)
     if missing:
