@@ -21,6 +21,7 @@ from tqdm import tqdm
 from scraper import store
 from scraper.http import BotChallenge, FetchError, FetchedResponse, PoliteSession, RobotsDisallowed, Validators
 from scraper.parse.marcxml import parse_marcxml_collection, parse_search_total
+from scraper.parse.record_html import parse_record_html
 from scraper.parse.unxml_json import parse_unxml
 from scraper.raw import RawArchive, RawArchiveError, RawEntry
 from scraper.records import RollCall
@@ -136,8 +137,6 @@ def plan_landings(kind: str, body: bytes, url: str, retrieved_at: str, known: Kn
     if kind == KIND_RECORD_XML:
         return _plan_marcxml(body, url, name, source(KIND_RECORD_XML, name, sha256), summary, required=True)
     if kind == KIND_RECORD_HTML:
-        from scraper.parse.record_html import parse_record_html
-
         try:
             return [_Landing(source(KIND_RECORD_HTML, name, sha256), [parse_record_html(body, name)])]
         except ValueError as error:
