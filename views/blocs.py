@@ -48,14 +48,14 @@ def render(context: Context) -> None:
     second.metric("States clustered", f"{len(blocs):,}")
     third.metric("Blocs", f"{k}" + (" (automatic)" if view.k == "auto" else ""))
 
-    left, right = st.columns([3, 2])
+    st.subheader("World map by bloc")
+    world = charts.bloc_world_map(blocs, names, data.load_successions(context.db, context.version), highlight)
+    st.plotly_chart(world, config=charts.PLOTLY_CONFIG, key="bloc_map")
+    controls.html_download(world, f"bloc-map-{view.start_year}-{view.end_year}",
+                           f"Voting blocs {view.start_year}–{view.end_year} ({topic})")
+
+    left, right = st.columns([1, 1])
     with left:
-        st.subheader("World map by bloc")
-        world = charts.bloc_world_map(blocs, names, data.load_successions(context.db, context.version), highlight)
-        st.plotly_chart(world, config=charts.PLOTLY_CONFIG, key="bloc_map")
-        controls.html_download(world, f"bloc-map-{view.start_year}-{view.end_year}",
-                               f"Voting blocs {view.start_year}–{view.end_year} ({topic})")
-    with right:
         st.subheader("Alignment map")
         points = result["map"].merge(blocs[["country_code", "bloc", "bloc_name"]], on="country_code")
         scatter = charts.alignment_scatter(points, names, highlight)
@@ -64,6 +64,15 @@ def render(context: Context) -> None:
                    "scaling of the agreement matrix, the United States on the right).")
         controls.html_download(scatter, f"alignment-map-{view.start_year}-{view.end_year}",
                                f"Alignment map {view.start_year}–{view.end_year} ({topic})")
+    with right:
+        st.subheader("How many blocs")
+        criterion = result["criterion"]
+        if view.k == "auto" and not criterion.empty:
+            st.caption("The number of blocs with the best silhouette (how much closer each state is to its own "
+                       "bloc than to the next) is chosen; higher is better.")
+            st.bar_chart(criterion.assign(k=criterion["k"].astype(str)), x="k", y="silhouette", height=220)
+        else:
+            st.caption(f"Fixed at {k} in the controls; choose 'automatic' to let the silhouette decide.")
 
     st.subheader("Blocs, their members and how united they voted")
     members = _members_table(blocs, result["cohesion"], names)
@@ -74,7 +83,10 @@ def render(context: Context) -> None:
     controls.csv_download(members, f"blocs-{view.start_year}-{view.end_year}")
 
     st.subheader("Who changed bloc since the previous period")
-    changes = result["changes"]
+    with st.spinner("Comparing with the previous period…"):
+        context_frames = data.bloc_context(context.db, context.version, view.start_date, view.end_date, view.topic,
+                                           view.successors, view.nonvoting, view.metric, view.n_blocs)
+    changes = context_frames["changes"]
     if changes.empty:
         st.caption("No earlier period of the same length to compare with, or no state changed bloc.")
     else:
@@ -89,7 +101,7 @@ def render(context: Context) -> None:
         controls.csv_download(shown, f"bloc-changes-{view.start_year}-{view.end_year}")
 
     st.subheader("How the blocs overlap the named groups")
-    overlap = result["overlap"]
+    overlap = context_frames["overlap"]
     if overlap.empty:
         st.caption("No named group had members among the states clustered.")
     else:

@@ -72,7 +72,7 @@ def spread_to_successors(frame: pd.DataFrame, successions: pd.DataFrame) -> pd.D
     return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
 
 
-def _style_map(figure: go.Figure, height: int = 460) -> go.Figure:
+def _style_map(figure: go.Figure, height: int = 520) -> go.Figure:
     figure.update_geos(
         projection_type="natural earth",
         projection_rotation_lon=0,
@@ -100,7 +100,7 @@ def _style_map(figure: go.Figure, height: int = 460) -> go.Figure:
 
 
 def categorical_world_map(frame: pd.DataFrame, category: str, colours: Mapping[str, str],
-                          hover: str = "name", order: Sequence[str] | None = None, height: int = 460) -> go.Figure:
+                          hover: str = "name", order: Sequence[str] | None = None, height: int = 520) -> go.Figure:
     """A world map with one colour per category: one Choropleth trace per category, so the legend
     names them. `frame` has one row per country: country_code, the `category` column, and `hover`."""
     figure = go.Figure()

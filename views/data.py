@@ -181,41 +181,60 @@ def agreement_matrix(db: str, version: str, start: str, end: str, topic: str, su
 @st.cache_data(show_spinner=False, max_entries=16)
 def blocs(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str, metric: str,
           k: int | None) -> dict[str, pd.DataFrame]:
-    """The blocs of one selection and what the Blocs page draws from them.
+    """The blocs of one selection, what the Blocs page draws first.
 
     Returns frames: `blocs` (one row per country: country_code, bloc, bloc_name, centrality),
-    `map` (country_code, x, y), `cohesion` (one row per bloc), `changes` (countries whose bloc
-    differs from the previous period of the same length; empty when there is none), `overlap`
-    (bloc × named group share of members). Bloc numbers are matched to the previous period's so a
-    bloc keeps its colour when the period moves.
+    `map` (country_code, x, y), `cohesion` (one row per bloc), `criterion` (one row per k tried:
+    k, silhouette). Bloc numbers are matched to the previous period's (same length, just before)
+    so a bloc keeps its colour when the period moves.
     """
     from analysis import blocs as blocs_module
-    from analysis import embedding, groups
+    from analysis import embedding
 
     matrix = vote_matrix(db, version, start, end, topic, successors, nonvoting)
     scores = agreement_matrix(db, version, start, end, topic, successors, nonvoting, metric)
-    names = short_names(db, version)
-    current = blocs_module.cluster_countries(scores, k, names=names)
-    changes = pd.DataFrame(columns=["country_code"])
-    previous = _previous_period(start, end)
-    if previous is not None:
-        try:
-            before = agreement_matrix(db, version, previous[0], previous[1], topic, successors, nonvoting, metric)
-            earlier = blocs_module.cluster_countries(before, k, names=names)
-            current = blocs_module.match_blocs(earlier, current)
-            changes = blocs_module.bloc_changes(earlier, current)
-        except ValueError:  # too few earlier votes or states to cluster (SelectionError is a ValueError)
-            pass
-    coordinates = embedding.alignment_map(scores)
+    current = blocs_module.cluster_countries(scores, k, names=short_names(db, version))
+    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, k)
+    if earlier is not None:
+        current = blocs_module.match_blocs(earlier, current)
+    criterion = current.attrs.get("criterion", {})
     return {
         "blocs": current,
-        "map": coordinates,
+        "map": embedding.alignment_map(scores),
         "cohesion": blocs_module.bloc_cohesion(matrix, current),
-        "changes": changes,
-        "overlap": groups.bloc_group_overlap(current, None, end),
-        "criterion": pd.DataFrame({"k": list(current.attrs.get("criterion", {})),
-                                   "silhouette": list(current.attrs.get("criterion", {}).values())}),
+        "criterion": pd.DataFrame({"k": list(criterion), "silhouette": list(criterion.values())}),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def bloc_context(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
+                 metric: str, k: int | None) -> dict[str, pd.DataFrame]:
+    """What the Blocs page draws below the maps: `changes` (one row per country whose bloc differs
+    from the previous period's; empty when there is none) and `overlap` (one row per bloc × named
+    group, as `analysis.groups.bloc_group_overlap`, membership on the period's last day)."""
+    from analysis import blocs as blocs_module
+    from analysis import groups
+
+    current = blocs(db, version, start, end, topic, successors, nonvoting, metric, k)["blocs"]
+    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, k)
+    changes = blocs_module.bloc_changes(earlier, current) if earlier is not None else pd.DataFrame(columns=["country_code"])
+    return {"changes": changes, "overlap": groups.bloc_group_overlap(current, None, end)}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _previous_blocs(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
+                    metric: str, k: int | None) -> pd.DataFrame | None:
+    """The blocs of the period of the same length just before [start, end]; None if it has too few votes."""
+    from analysis import blocs as blocs_module
+
+    previous = _previous_period(start, end)
+    if previous is None:
+        return None
+    try:
+        before = agreement_matrix(db, version, previous[0], previous[1], topic, successors, nonvoting, metric)
+        return blocs_module.cluster_countries(before, k, names=short_names(db, version))
+    except ValueError:  # too few earlier votes or states to cluster (SelectionError is a ValueError)
+        return None
 
 
 def _previous_period(start: str, end: str) -> tuple[str, str] | None:
