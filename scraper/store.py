@@ -463,8 +463,22 @@ def _decode(payload: bytes) -> RollCall:
     return RollCall(**values)
 
 
+@functools.cache
+def _country_files_digest() -> str:
+    digest = hashlib.sha256()
+    for name in ("countries.csv", "country_names.csv", "successions.csv"):
+        digest.update((Path(countries.__file__).parent / "data" / name).read_bytes())
+    return digest.hexdigest()
+
+
 def _refresh_country_tables(conn: sqlite3.Connection) -> None:
-    """Copy the project's country tables into the store, so the store alone is enough for analysis."""
+    """Copy the project's country tables into the store, so the store alone is enough for analysis.
+
+    Skipped when the store already holds this version of them (a sync saves one record at a time)."""
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'country_tables'").fetchone()
+    if stored and stored[0] == _country_files_digest():
+        return
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('country_tables', ?)", (_country_files_digest(),))
     tables = {
         "countries": countries.load_country_table(),
         "country_names": countries.load_name_table(),
