@@ -253,7 +253,7 @@ def find_ideal_point_movers(
         })
 
     before, after = period_mean(period_a), period_mean(period_b)
-    joined = before.join(after, lsuffix="_before", rsuffix="_after", how="inner")
+    joined = before.add_suffix("_before").join(after.add_suffix("_after"), how="inner")
     if joined.empty:
         raise SelectionError("No state has ideal points in both periods; choose years the store covers.")
     shift = joined["mean_after"] - joined["mean_before"]
