@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     topics = commands.add_parser("topics", parents=[common], help="topic tags of every roll call",
                                  description="One row per (roll call, topic): the UN's subjects and the six issue areas.")
-    topics.add_argument("--no-classifier", action="store_true", help="only the labels, not the classifier's tags")
+    topics.add_argument("--no-classifier", action="store_true", help="only Voeten's labels (1946–2019) and the UN's subjects, not the classifier's tags")
 
     groups = commands.add_parser("groups", parents=[common], help="cohesion of named groups (EU, NATO, ASEAN, ...)",
                                  description="One row per named group: its cohesion (Agreement Index) in the period.")
@@ -244,13 +244,18 @@ class Context:
             return None
         from analysis import topics  # lazy: its classifier is only loaded when a topic is asked for
 
-        wanted = resolve_topic(self.args.topic, topics)
-        tags = topics.tag_roll_calls(self.roll_calls)
-        column = tags["topic"].astype(str)
-        ids = tags.loc[column.isin(wanted), "roll_call_id"].astype(np.int64).unique().tolist()
-        if not ids:
+        wanted = topics.roll_calls_on_topic(self.topic_tags(subjects=False), self.args.topic)
+        if not wanted:
             raise SelectionError(f"No roll call is tagged with topic {self.args.topic!r}.")
-        return sorted(ids)
+        return sorted(wanted)
+
+    def topic_tags(self, roll_calls: pd.DataFrame | None = None, *, subjects: bool = True, use_classifier: bool = True) -> pd.DataFrame:
+        """`tag_roll_calls` of the store's roll calls: Voeten's labels where ../shared has them, else the classifier."""
+        from analysis import topics
+
+        calls = self.roll_calls if roll_calls is None else roll_calls
+        labels = topics.load_labels(self.roll_calls)
+        return topics.tag_roll_calls(calls, labels, use_classifier=use_classifier, subjects=subjects)
 
     def selection(self) -> dict:
         """The keyword arguments of `vote_matrix` / `select_votes` that the options ask for."""
@@ -280,20 +285,6 @@ class Context:
         first = pd.Timestamp(self.start).year if self.start else dates.min().year
         last = pd.Timestamp(self.end).year if self.end else dates.max().year
         return list(range(first, last + 1))
-
-
-def resolve_topic(value: str, topics_module) -> list[str]:
-    """The topic labels (id and slug) `--topic` may appear as in `tag_roll_calls`' `topic` column."""
-    catalogue: dict[str, str] = dict(getattr(topics_module, "TOPICS", {}))
-    slugs: dict[str, str] = dict(getattr(topics_module, "TOPIC_SLUGS", getattr(topics_module, "SLUGS", {})))
-    wanted = value.strip().lower()
-    for topic_id, slug in slugs.items():
-        if wanted in (topic_id, slug):
-            return [topic_id, slug]
-    for topic_id, label in catalogue.items():
-        if wanted in (topic_id.lower(), str(label).lower()):
-            return [topic_id] + ([slugs[topic_id]] if topic_id in slugs else [])
-    raise UsageError(f"Unknown topic {value!r}; choose one of {', '.join(sorted(set(catalogue) | set(slugs.values())))}.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,18 +519,9 @@ def run_topics(ctx: Context) -> pd.DataFrame:
         calls = calls[calls["session"].astype(str).isin(ctx.sessions)]
     if calls.empty:
         raise SelectionError("No roll calls in the selection; widen the period or sessions.")
-    if args.no_classifier:
-        from inspect import signature
-
-        if "use_classifier" in signature(topics.tag_roll_calls).parameters:
-            tags = topics.tag_roll_calls(calls, use_classifier=False)
-        else:
-            tags = topics.tag_roll_calls(calls)
-            tags = tags[tags["source"].astype(str) != "classifier"]
-    else:
-        tags = topics.tag_roll_calls(calls)
+    tags = ctx.topic_tags(calls, use_classifier=not args.no_classifier)
     if args.topic:
-        tags = tags[tags["topic"].astype(str).isin(resolve_topic(args.topic, topics))]
+        tags = tags[tags["topic"] == topics.topic_id(args.topic)]
     frame = tags.merge(calls[["roll_call_id", "symbol", "date", "title"]], on="roll_call_id", how="left")
     first = ["roll_call_id", "symbol", "date"]
     frame = frame[first + [c for c in frame.columns if c not in first]]
