@@ -26,6 +26,13 @@ def render(context: Context) -> None:
                f"{'predecessors merged' if view.successors == 'merge' else 'predecessors apart'} · "
                f"non-voting {'as abstention' if view.nonvoting == 'abstain' else 'left out'}")
 
+    # On a session's first run the empty world map goes out first: the browser loads plotly.js and
+    # the shapes while the server computes the blocs, and the real map replaces it in place. (Later
+    # runs keep the previous map on screen until the new one arrives.)
+    header = st.container()
+    map_slot = st.empty()
+    if not st.session_state.get("_bloc_map_drawn"):
+        map_slot.plotly_chart(charts.blank_world_map(), config=charts.PLOTLY_CONFIG)
     try:
         with st.spinner("Finding the blocs…"):
             result = data.blocs(context.db, context.version, view.start_date, view.end_date, view.topic,
@@ -33,24 +40,25 @@ def render(context: Context) -> None:
             matrix = data.vote_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
                                       view.successors, view.nonvoting)
     except SelectionError as error:
-        st.info(f"{error}", icon=":material/filter_alt_off:")
+        map_slot.info(f"{error}", icon=":material/filter_alt_off:")
         return
     except ValueError as error:  # too few countries for a map in a tiny selection
-        st.info(f"Not enough votes to find blocs here: {error}", icon=":material/filter_alt_off:")
+        map_slot.info(f"Not enough votes to find blocs here: {error}", icon=":material/filter_alt_off:")
         return
 
     names = data.short_names(context.db, context.version)
     blocs = result["blocs"]
     highlight = _group_members(view.group, view.end_date) if view.group else []
     k = int(blocs["bloc"].nunique())
-    first, second, third = st.columns(3)
+    first, second, third = header.columns(3)
     first.metric("Recorded votes", f"{matrix.shape[1]:,}")
     second.metric("States clustered", f"{len(blocs):,}")
     third.metric("Blocs", f"{k}" + (" (automatic)" if view.k == "auto" else ""))
 
-    st.subheader("World map by bloc")
+    header.subheader("World map by bloc")
     world = charts.bloc_world_map(blocs, names, data.load_successions(context.db, context.version), highlight)
-    st.plotly_chart(world, config=charts.PLOTLY_CONFIG, key="bloc_map")
+    map_slot.plotly_chart(world, config=charts.PLOTLY_CONFIG, key="bloc_map")
+    st.session_state["_bloc_map_drawn"] = True
     controls.html_download(world, f"bloc-map-{view.start_year}-{view.end_year}",
                            f"Voting blocs {view.start_year}–{view.end_year} ({topic})")
 

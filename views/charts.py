@@ -99,31 +99,55 @@ def _style_map(figure: go.Figure, height: int = 520) -> go.Figure:
     return figure
 
 
+def blank_world_map(height: int = 520) -> go.Figure:
+    """The world's shapes with no data: what a map shows while its data is computed."""
+    figure = go.Figure(go.Choropleth(locations=[], z=[], locationmode="ISO-3", showscale=False))
+    return _style_map(figure, height)
+
+
 def categorical_world_map(frame: pd.DataFrame, category: str, colours: Mapping[str, str],
                           hover: str = "name", order: Sequence[str] | None = None, height: int = 520) -> go.Figure:
-    """A world map with one colour per category: one Choropleth trace per category, so the legend
-    names them. `frame` has one row per country: country_code, the `category` column, and `hover`."""
+    """A world map with one colour per category. `frame` has one row per country: country_code, the
+    `category` column, and `hover`.
+
+    One Choropleth trace with a stepped colour scale draws every country (plotly.js converts the
+    world's shapes once per trace, so one trace draws several times faster than one per
+    category); empty Scattergeo traces give the legend its named colour swatches.
+    """
+    categories = [c for c in (list(order) if order is not None else list(pd.unique(frame[category].astype(str))))
+                  if (frame[category].astype(str) == str(c)).any()]
     figure = go.Figure()
-    categories = list(order) if order is not None else list(pd.unique(frame[category].astype(str)))
-    for value in categories:
-        part = frame[frame[category].astype(str) == str(value)]
-        if part.empty:
-            continue
+    if not categories:
+        return _style_map(figure, height)
+    index = {value: i for i, value in enumerate(categories)}
+    shown = frame[frame[category].astype(str).isin(categories)]
+    n = len(categories)
+    scale = []
+    for i, value in enumerate(categories):
         colour = colours.get(str(value), "#777777")
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    figure.add_trace(
+        go.Choropleth(
+            locations=shown["country_code"].astype(str),
+            locationmode="ISO-3",
+            z=[index[str(v)] for v in shown[category].astype(str)],
+            zmin=-0.5, zmax=n - 0.5,
+            colorscale=scale,
+            showscale=False,
+            text=shown[hover].astype(str),
+            customdata=shown[category].astype(str),
+            marker_line_color="#ffffff",
+            marker_line_width=0.3,
+            hovertemplate="%{text}<extra>%{customdata}</extra>",
+            showlegend=False,
+            name="",
+        )
+    )
+    for value in categories:
         figure.add_trace(
-            go.Choropleth(
-                locations=part["country_code"].astype(str),
-                locationmode="ISO-3",
-                z=[1] * len(part),
-                text=part[hover].astype(str),
-                colorscale=[[0, colour], [1, colour]],
-                showscale=False,
-                name=str(value),
-                showlegend=True,
-                marker_line_color="#ffffff",
-                marker_line_width=0.3,
-                hovertemplate="%{text}<extra>" + str(value) + "</extra>",
-            )
+            go.Scattergeo(lon=[None], lat=[None], mode="markers", name=str(value), showlegend=True,
+                          marker=dict(size=11, symbol="square", color=colours.get(str(value), "#777777")),
+                          hoverinfo="skip")
         )
     return _style_map(figure, height)
 

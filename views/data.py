@@ -96,19 +96,21 @@ def short_names(db: str, version: str) -> dict[str, str]:
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def load_catalog(db: str, version: str) -> Catalog:
-    """The values URL parameters may take: years covered, countries that voted, topics, groups."""
+    """The values URL parameters may take: years covered, every state that sat, topics, groups.
+
+    Reads the small tables only (not the votes), so the page's frame and controls draw at once.
+    """
     from analysis import groups
 
     roll_calls = load_roll_calls(db, version)
-    votes = load_votes(db, version)
     names = short_names(db, version)
-    voted = sorted(set(votes["country_code"].astype(str).unique()))
+    codes = sorted(load_countries(db, version)["country_code"].astype(str))
     return Catalog(
         first_year=int(roll_calls["date"].min().year),
         last_year=int(roll_calls["date"].max().year),
-        countries={code: names.get(code, code) for code in voted},
+        countries={code: names.get(code, code) for code in codes},
         topics=topic_labels(),
-        groups=dict(groups.GROUPS) if isinstance(groups.GROUPS, dict) else {g: g for g in groups.GROUPS},
+        groups=dict(groups.GROUPS),
     )
 
 
@@ -194,7 +196,8 @@ def blocs(db: str, version: str, start: str, end: str, topic: str, successors: s
     matrix = vote_matrix(db, version, start, end, topic, successors, nonvoting)
     scores = agreement_matrix(db, version, start, end, topic, successors, nonvoting, metric)
     current = blocs_module.cluster_countries(scores, k, names=short_names(db, version))
-    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, k)
+    # The previous period is cut into as many blocs as this one, so "who changed bloc" compares like with like.
+    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, int(current.attrs["k"]))
     if earlier is not None:
         current = blocs_module.match_blocs(earlier, current)
     criterion = current.attrs.get("criterion", {})
@@ -216,15 +219,15 @@ def bloc_context(db: str, version: str, start: str, end: str, topic: str, succes
     from analysis import groups
 
     current = blocs(db, version, start, end, topic, successors, nonvoting, metric, k)["blocs"]
-    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, k)
+    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, int(current.attrs["k"]))
     changes = blocs_module.bloc_changes(earlier, current) if earlier is not None else pd.DataFrame(columns=["country_code"])
     return {"changes": changes, "overlap": groups.bloc_group_overlap(current, None, end)}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _previous_blocs(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
-                    metric: str, k: int | None) -> pd.DataFrame | None:
-    """The blocs of the period of the same length just before [start, end]; None if it has too few votes."""
+                    metric: str, k: int) -> pd.DataFrame | None:
+    """The `k` blocs of the period of the same length just before [start, end]; None if it has too few votes."""
     from analysis import blocs as blocs_module
 
     previous = _previous_period(start, end)
@@ -232,7 +235,7 @@ def _previous_blocs(db: str, version: str, start: str, end: str, topic: str, suc
         return None
     try:
         before = agreement_matrix(db, version, previous[0], previous[1], topic, successors, nonvoting, metric)
-        return blocs_module.cluster_countries(before, k, names=short_names(db, version))
+        return blocs_module.cluster_countries(before, min(k, len(before) - 1), names=short_names(db, version))
     except ValueError:  # too few earlier votes or states to cluster (SelectionError is a ValueError)
         return None
 
