@@ -11,6 +11,7 @@ threads (the machine's two cores).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -54,6 +55,7 @@ def main() -> int:
         votes = store.load_votes(args.db)
         load = time.perf_counter() - start
         print(f"store {args.db} (data version {store.data_version(args.db)}): {len(votes):,} votes, load_votes {load:.2f} s")
+        print(f"load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores; other work on the machine slows the medians)")
 
         best, median, matrix = best_of(args.repeat, vote_matrix, votes)
         print(f"vote_matrix, whole record: {matrix.shape[0]} states x {matrix.shape[1]:,} roll calls: best {best:.3f} s, median {median:.3f} s")
@@ -62,6 +64,11 @@ def main() -> int:
         fast_time = best
         print(f"all five measures, every pair ({len(fast):,} pairs): best {best:.3f} s, median {median:.3f} s"
               f"  [target <= 0.2 s] {'OK' if best <= 0.2 else 'SLOW'}")
+
+        with threadpool_limits(1):
+            best1, median1, _ = best_of(args.repeat, pairwise_agreement, matrix, METRICS, 20)
+        print(f"  the same on 1 BLAS thread: best {best1:.3f} s, median {median1:.3f} s "
+              "(OpenBLAS's two threads spin against other processes on a busy 2-core machine)")
 
         rng = random.Random(0)
         codes = sorted(matrix.index)
