@@ -28,6 +28,7 @@ if version is None:
                            icon=":material/database:", default=True)]).run()
     st.stop()
 
+data.warm_up(db, version)
 catalog = data.load_catalog(db, version)
 context = controls.Context(db=db, version=version, catalog=catalog)
 pages = {

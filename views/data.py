@@ -8,6 +8,7 @@ the first-run page, when the user asks it to build the store.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,32 @@ def read_version(db: str) -> str | None:
     except Exception:  # a store being created by an import right now, or a damaged file
         return None
     return None if version == "empty" else version
+
+
+_WARMING: set[tuple[str, str]] = set()
+
+
+def warm_up(db: str, version: str) -> None:
+    """Start loading the votes and the topic tags in a background thread, once per store version.
+
+    The first page needs both, and the page's frame, controls and blank map can be drawn while
+    they load; the cached functions' own locks make the page wait for this work, not redo it.
+    """
+    if (db, version) in _WARMING:
+        return
+    _WARMING.add((db, version))
+    from streamlit.runtime.scriptrunner import add_script_run_ctx
+
+    def work() -> None:
+        try:
+            load_votes(db, version)
+            load_topic_tags(db, version)
+        except Exception:  # the page makes the same calls and shows any error where the user sees it
+            pass
+
+    thread = threading.Thread(target=work, name="dashboard-warm-up", daemon=True)
+    add_script_run_ctx(thread)
+    thread.start()
 
 
 # ------------------------------------------------------------------------------------------
@@ -140,10 +167,14 @@ def topic_slugs() -> dict[str, tuple[str, str]]:
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def load_topic_tags(db: str, version: str) -> pd.DataFrame:
-    """One row per (roll call, topic): roll_call_id, topic, source, score (see `analysis.topics`)."""
+    """One row per (roll call, issue area): roll_call_id, topic (an `analysis.topics.TOPIC_IDS` id),
+    source, score. Voeten's labels decide where they exist (1946–2019, read from ../shared when it
+    is there); the shipped classifier tags the rest."""
     from analysis import topics
 
-    return topics.tag_roll_calls(load_roll_calls(db, version))
+    roll_calls = load_roll_calls(db, version)
+    tags = topics.tag_roll_calls(roll_calls, topics.load_labels(roll_calls), subjects=False)
+    return tags[tags["topic"].isin(topics.TOPIC_IDS)].reset_index(drop=True)
 
 
 def topic_roll_call_ids(db: str, version: str, topic: str) -> list[int] | None:
