@@ -428,6 +428,10 @@ def _dissenters(ctx: Context) -> pd.DataFrame:
     from analysis.outliers import find_lone_dissenters
 
     args = ctx.args
+    if args.max_dissenters < 1:
+        raise UsageError(f"--max-dissenters {args.max_dissenters}: must be at least 1.")
+    if not 0.5 <= args.min_majority <= 1:
+        raise UsageError(f"--min-majority {args.min_majority}: must be a share between 0.5 and 1.")
     votes = ctx.selected_votes()
     if args.symbol or args.title:
         calls = ctx.roll_calls
@@ -454,8 +458,9 @@ def _dissenters(ctx: Context) -> pd.DataFrame:
 def _defectors(ctx: Context) -> pd.DataFrame:
     from analysis.outliers import find_bloc_defectors
 
-    agreement, blocs = _blocs(ctx, ctx.matrix())
-    frame = find_bloc_defectors(blocs, agreement)
+    matrix = ctx.matrix()
+    agreement, blocs = _blocs(ctx, matrix)
+    frame = find_bloc_defectors(matrix, blocs, agreement)
     frame.insert(1, "name", frame["country_code"].map(lambda code: ctx.names.get(code, code)))
     if ctx.args.country:
         frame = frame[frame["country_code"] == ctx.country()]
@@ -557,7 +562,7 @@ def describe_query(args: argparse.Namespace) -> str:
     """The command and the options that shape the result, in a fixed order (not --db, --out, --format)."""
     skip = {"db", "out", "format", "command"}
     parts = [args.command] + [f"{key}={value}" for key, value in sorted(vars(args).items())
-                              if key not in skip and value not in (None, False, [])]
+                              if key not in skip and value is not None and value is not False and value != []]
     return " ".join(parts)
 
 
@@ -585,8 +590,13 @@ def render(frame: pd.DataFrame, fmt: str, version: str, query: str) -> bytes:
         return (header + body + "\n").encode()
     if fmt == "json":
         rows = [{key: _json_value(value) for key, value in row.items()} for row in frame.to_dict(orient="records")]
-        document = {"data_version": version, "query": query, "columns": list(frame.columns), "rows": rows}
-        return (json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode()
+        def dump(value) -> str:
+            return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+        # One row a line: readable, diffable, and still one JSON document.
+        text = (f'{{"data_version": {dump(version)},\n "query": {dump(query)},\n "columns": {dump(list(frame.columns))},\n'
+                f' "rows": [' + ",\n  ".join(dump(row) for row in rows) + "]}\n")
+        return text.encode()
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -88,13 +88,14 @@ def two_blocs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 def test_bloc_defectors_rank_the_state_far_from_its_bloc_first():
-    _, agreement, blocs = two_blocs()
-    defectors = find_bloc_defectors(blocs, agreement)
+    matrix, agreement, blocs = two_blocs()
+    defectors = find_bloc_defectors(matrix, blocs, agreement)
     top = defectors.iloc[0]
     assert top["country_code"] == "W4"
     assert top["agreement_with_bloc"] == pytest.approx(0.6)  # agrees with W1–W3 on 6 of 10
     assert top["nearest_bloc"] == 1 and top["agreement_with_nearest"] == pytest.approx(0.4)
     assert top["z_score"] > 1
+    assert top["votes_cast"] == 10
 
 
 def test_bloc_breaks_list_the_votes_where_the_state_left_its_bloc():
