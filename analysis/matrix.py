@@ -140,7 +140,10 @@ def select_votes(
         steps.append((f"to {end_ts.date()}", (votes["date"] <= end_ts).to_numpy()))
     if sessions is not None:
         wanted = [str(s) for s in sessions]
-        steps.append((f"sessions {', '.join(wanted)}", votes["session"].astype(str).isin(wanted).to_numpy()))
+        session = votes["session"]
+        if not isinstance(session.dtype, pd.CategoricalDtype):  # the store's is categorical: isin is then cheap
+            session = session.astype(str)
+        steps.append((f"sessions {', '.join(wanted)}", session.isin(wanted).to_numpy()))
     if roll_call_ids is not None:
         steps.append(("the roll calls asked for (topic or list)", votes["roll_call_id"].isin(list(roll_call_ids)).to_numpy()))
     applied: list[str] = []
