@@ -11,7 +11,6 @@ import calendar
 import io
 import json
 import math
-import os
 import re
 import sqlite3
 import sys
