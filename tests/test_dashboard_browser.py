@@ -96,9 +96,15 @@ def page(browser, server):
 IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
 
+# Widgets and tables whose code the browser is still loading show as grey placeholders.
+NO_PLACEHOLDERS = ("() => !document.querySelector('[data-testid=stSkeleton], [data-testid=stSkeletonElement], "
+                   "[data-testid=stAppSkeleton]')")
+
+
 def wait_until_idle(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script and every element is drawn."""
     page.wait_for_function(IDLE, timeout=timeout)
+    page.wait_for_function(NO_PLACEHOLDERS, timeout=timeout)
 
 
 def assert_no_error(page) -> None:
@@ -120,7 +126,7 @@ def test_shared_link_shows_blocs_map_and_follows_a_control(page, server):
     assert "Voting blocs, 2015–2025" in text
     assert "Human rights" in text or "human rights" in text
     # The legend and the members table name the blocs after their most central members.
-    legend = [entry.inner_text() for entry in page.locator(".legendtext").all()]
+    legend = [entry.text_content() or "" for entry in page.locator(".legendtext").all()]
     assert sum(1 for entry in legend if entry[:2] in {f"{n}." for n in range(1, 13)}) >= 2, legend
     assert "United States" in text
     # The map's shapes came from the app itself: nothing was fetched from another host.
@@ -169,6 +175,7 @@ def test_every_page_draws_in_the_browser(page, server, name, path, expect):
     page.wait_for_selector(f"h1:has-text('{expect}')", timeout=60_000)
     if name == "countries":  # the agreement-over-time chart, before the (slow, first-time) ideal points
         page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
+        page.wait_for_function(NO_PLACEHOLDERS, timeout=60_000)
     else:
         wait_until_idle(page)
     assert_no_error(page)
