@@ -27,7 +27,8 @@ Modelling choices (scikit-learn, deterministic):
 - **Labels**: bloc 0 is the largest (ties: the bloc holding the alphabetically first code); across
   periods `match_blocs` relabels with the Hungarian algorithm on membership overlap.
 - **Names**: the two or three most central members (highest mean agreement with the rest of the
-  bloc), e.g. "Belgium, Netherlands, Luxembourg".
+  bloc), e.g. "Belgium, Netherlands, Luxembourg", among the members that cast at least the bloc's
+  median number of votes (a state voting on a sliver of the agenda looks central on the sliver).
 """
 from __future__ import annotations
 
@@ -171,7 +172,7 @@ def cluster_countries(
         k, labels = best_k, best_labels
     else:
         labels = fit(k) if k > 1 else np.zeros(n, dtype=int)
-    frame = _describe_blocs(complete, labels, names)
+    frame = _describe_blocs(complete, labels, names, _votes_cast(agreement, complete.index))
     frame.attrs.update(
         k=int(k), method=method, linkage=linkage if method == "hierarchical" else None, criterion=criterion,
         silhouette=_silhouette(distance, labels),
@@ -181,7 +182,18 @@ def cluster_countries(
     return frame
 
 
-def _describe_blocs(complete: pd.DataFrame, labels: np.ndarray, names: Mapping[str, str] | None) -> pd.DataFrame:
+def _votes_cast(agreement: pd.DataFrame, codes: pd.Index) -> np.ndarray | None:
+    """Each state's number of votes cast, from the shared-vote counts `agreement_matrix` attaches
+    (a state shares all its votes with itself), or None when the matrix came without them."""
+    shared = agreement.attrs.get("shared")
+    if shared is None or np.shape(shared) != agreement.shape:
+        return None
+    return pd.Series(np.diag(shared), index=agreement.index).reindex(codes).to_numpy()
+
+
+def _describe_blocs(
+    complete: pd.DataFrame, labels: np.ndarray, names: Mapping[str, str] | None, votes_cast: np.ndarray | None = None,
+) -> pd.DataFrame:
     codes = complete.index.astype(str).to_numpy()
     values = complete.to_numpy(dtype=np.float64)
     raw = np.asarray(labels)
@@ -193,18 +205,28 @@ def _describe_blocs(complete: pd.DataFrame, labels: np.ndarray, names: Mapping[s
     with np.errstate(invalid="ignore", divide="ignore"):
         centrality = np.where(same, values, 0.0).sum(axis=1) / same.sum(axis=1)
     frame = pd.DataFrame({"country_code": codes, "bloc": bloc, "centrality": centrality})
+    cast = pd.Series(votes_cast if votes_cast is not None else np.ones(len(codes)), index=codes)
     frame = frame.sort_values(["bloc", "centrality", "country_code"], ascending=[True, False, True], kind="stable", na_position="last")
     label = (lambda code: names.get(code, code)) if names else (lambda code: code)
-    bloc_names = {b: name_bloc(group["country_code"].tolist(), label) for b, group in frame.groupby("bloc", sort=True)}
+    bloc_names = {}
+    for b, group in frame.groupby("bloc", sort=True):
+        members = group["country_code"].tolist()
+        # Name from members that voted on at least the bloc's median number of votes: a state that
+        # casts votes on a small part of the agenda looks central on the part it chooses.
+        votes = cast.reindex(members)
+        regular = [code for code in members if votes[code] >= votes.median()]
+        bloc_names[b] = name_bloc(regular, label, size=len(members))
     frame.insert(2, "bloc_name", frame["bloc"].map(bloc_names))
     return frame.reset_index(drop=True)
 
 
-def name_bloc(members_by_centrality: list[str], label=lambda code: code) -> str:
+def name_bloc(members_by_centrality: list[str], label=lambda code: code, size: int | None = None) -> str:
     """A bloc's name: its three most central members (two if it has exactly two, one alone),
-    followed by "…" when it has more. `members_by_centrality` is most central first."""
+    followed by "…" when the bloc (`size`, default the list's length) has more.
+    `members_by_centrality` is most central first."""
     shown = [label(code) for code in members_by_centrality[:3]]
-    return ", ".join(shown) + (", …" if len(members_by_centrality) > 3 else "")
+    total = len(members_by_centrality) if size is None else size
+    return ", ".join(shown) + (", …" if total > len(shown) else "")
 
 
 def match_blocs(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
