@@ -139,3 +139,15 @@ def test_map_puts_the_us_on_positive_x_and_separates_the_blocs():
     again = alignment_map(reordered).set_index("country_code").loc[coordinates.index]
     np.testing.assert_allclose(again[["x", "y"]].to_numpy(), coordinates[["x", "y"]].to_numpy(), atol=1e-9)
     assert 0 < sum(alignment_map(agreement).attrs["explained"]) <= 1
+
+
+def test_bloc_names_skip_members_that_vote_on_a_sliver_of_the_agenda():
+    matrix = bloc_matrix()
+    tiny = [CODE[v] for v in LINES["west"].split()]
+    tiny[5:] = [np.nan] * 7  # votes only on the first five roll calls, always with the west's line
+    matrix.loc["TUV"] = np.array(tiny, dtype=np.float32)
+    blocs = cluster_countries(agreement_matrix(matrix, min_shared=5), 3)
+    west = blocs[blocs["country_code"] == "USA"].iloc[0]
+    assert blocs.loc[blocs["country_code"] == "TUV", "bloc"].item() == west["bloc"]
+    assert blocs[blocs["bloc"] == west["bloc"]].iloc[0]["country_code"] == "TUV"  # the most central on its sliver
+    assert "TUV" not in west["bloc_name"]
