@@ -74,6 +74,8 @@ def server(full_store):
 
 @pytest.fixture(scope="module")
 def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -192,3 +194,25 @@ def test_bad_link_gives_a_notice_not_a_traceback(page, server):
     assert "Unknown topic" in text and "characters long" in text
     assert "topic=all" in page.url
 
+
+
+def test_downloaded_map_opens_offline(browser, tmp_path):
+    """A map saved with 'Download chart (HTML)' draws its shapes from the file alone."""
+    import pandas as pd
+
+    from views.charts import figure_html, vote_world_map
+
+    votes = pd.DataFrame({"country_code": ["USA", "BLR", "MMR", "CHN", "FRA", "BRA", "IND", "ZAF", "AUS", "CAN"],
+                          "vote": ["Y", "N", "Y", "A", "Y", "Y", "A", "X", "Y", "Y"]})
+    path = tmp_path / "vote-map.html"
+    path.write_text(figure_html(vote_world_map(votes, {}, pd.DataFrame()), "test map"), encoding="utf-8")
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    tab = context.new_page()
+    tab.goto(path.as_uri())
+    tab.wait_for_function(f"() => document.querySelectorAll('{MAP_SHAPES}').length === 10", timeout=30_000)
+    # The land layer drew every shape of the shipped file, with nothing fetched.
+    assert tab.locator(".geo .layer.backplot path, .geo path").count() > 0
+    assert [url for url in requests if not url.startswith("file:")] == []
+    context.close()
