@@ -459,7 +459,7 @@ def _defectors(ctx: Context) -> pd.DataFrame:
 
     matrix = ctx.matrix()
     agreement, blocs = _blocs(ctx, matrix)
-    frame = find_bloc_defectors(matrix, blocs, agreement)
+    frame = find_bloc_defectors(blocs, agreement, matrix)
     frame.insert(1, "name", frame["country_code"].map(lambda code: ctx.names.get(code, code)))
     if ctx.args.country:
         frame = frame[frame["country_code"] == ctx.country()]

@@ -73,14 +73,14 @@ def find_lone_dissenters(
     return rows.sort_values(["date", "symbol", "country_code"], kind="stable").reset_index(drop=True)[_LONE_COLUMNS]
 
 
-def find_bloc_defectors(matrix: pd.DataFrame, blocs: pd.DataFrame, agreement: pd.DataFrame) -> pd.DataFrame:
+def find_bloc_defectors(blocs: pd.DataFrame, agreement: pd.DataFrame, matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     """How far each state sits from its own bloc.
 
     One row per clustered state: country_code, bloc, bloc_name, agreement_with_bloc (mean
     agreement with the bloc's other members), distance_from_centre (1 − that), z_score (that
     distance standardised within the bloc: how unusual the state is among its own), nearest_bloc
-    (the other bloc it agrees with most), agreement_with_nearest, votes_cast (its Yes / No /
-    Abstain votes in `matrix`: a state far out on few votes is weak evidence). Sorted by z_score,
+    (the other bloc it agrees with most), agreement_with_nearest, and with `matrix` votes_cast
+    (its Yes / No / Abstain votes: a state far out on few votes is weak evidence). Sorted by z_score,
     highest first: the top rows are the defectors. Uses the completed agreement matrix (see
     `complete_agreement`); states of a bloc of one get NaN.
     """
@@ -112,8 +112,9 @@ def find_bloc_defectors(matrix: pd.DataFrame, blocs: pd.DataFrame, agreement: pd
     else:
         frame["nearest_bloc"] = pd.array([pd.NA] * len(frame), dtype="Int64")
         frame["agreement_with_nearest"] = np.nan
-    cast = matrix.notna().sum(axis=1)
-    frame["votes_cast"] = frame["country_code"].map(cast).fillna(0).astype(np.int64)
+    if matrix is not None:
+        cast = matrix.notna().sum(axis=1)
+        frame["votes_cast"] = frame["country_code"].map(cast).fillna(0).astype(np.int64)
     return frame.sort_values(["z_score", "country_code"], ascending=[False, True], na_position="last", kind="stable").reset_index(drop=True)
 
 

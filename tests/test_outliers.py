@@ -89,7 +89,7 @@ def two_blocs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 def test_bloc_defectors_rank_the_state_far_from_its_bloc_first():
     matrix, agreement, blocs = two_blocs()
-    defectors = find_bloc_defectors(matrix, blocs, agreement)
+    defectors = find_bloc_defectors(blocs, agreement, matrix)
     top = defectors.iloc[0]
     assert top["country_code"] == "W4"
     assert top["agreement_with_bloc"] == pytest.approx(0.6)  # agrees with W1–W3 on 6 of 10
