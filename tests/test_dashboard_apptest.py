@@ -5,6 +5,7 @@ opens the first-run page that builds it."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -182,6 +183,51 @@ def test_first_run_page_names_a_missing_file(tmp_path, monkeypatch):
     assert_clean(app)
     assert any("No file at" in error.value for error in app.error)
     assert not db.exists()
+
+
+# ----------------------------------------------------------------------------------------------
+# The URL state on its own (views/state.py is pure): hand-made catalogue, worked answers.
+
+CATALOG = state.Catalog(first_year=1946, last_year=2026,
+                        countries={"USA": "United States", "RUS": "Russia", "MMR": "Myanmar", "BLR": "Belarus",
+                                   "CHN": "China", "SUN": "USSR"},
+                        topics={"human-rights": "Human rights"}, groups={"asean": "ASEAN"})
+
+
+def test_parse_params_reads_a_full_link_and_writes_it_back():
+    raw = {"from": "1985", "to": "1991", "topic": "Human rights", "measure": "s_score", "k": "4",
+           "successors": "merge", "country": "sun", "partners": "usa, rus,USA"}
+    view, notices = state.parse_params(raw, CATALOG)
+    assert notices == []
+    assert (view.start_year, view.end_year, view.topic, view.measure, view.metric) == (1985, 1991, "human-rights", "s-score", "s_score")
+    assert (view.n_blocs, view.successors, view.country, view.partners) == (4, "merge", "SUN", ("USA", "RUS"))
+    assert (view.start_date, view.end_date) == ("1985-01-01", "1991-12-31")
+    params = state.to_params(view, "countries")
+    assert params["country"] == "SUN" and params["partners"] == "USA,RUS" and params["topic"] == "human-rights"
+    again, _ = state.parse_params(params, CATALOG)
+    assert again == replace(view, k="auto")  # the Countries page does not use (or write) the number of blocs
+
+
+@pytest.mark.parametrize("raw, years", [
+    ({"from": "2000", "to": "1990"}, (1990, 2000)),      # reversed: swapped
+    ({"from": "1900", "to": "1950"}, (1946, 1950)),      # before the record: clipped
+    ({"from": "2030", "to": "2040"}, (2017, 2026)),      # wholly outside: the default period
+    ({"from": "20x5"}, (2017, 2026)),                    # not a year: the default period
+    ({"to": "1950"}, (1946, 1950)),                      # only an end: the ten years up to it, clipped
+])
+def test_parse_params_repairs_periods(raw, years):
+    view, notices = state.parse_params(raw, CATALOG)
+    assert (view.start_year, view.end_year) == years
+    assert notices
+
+
+def test_should_read_url_only_when_the_link_changed():
+    written = {"from": "2015", "to": "2025"}
+    assert state.should_read_url(written, None, "blocs")                       # a link just opened
+    sync = state.UrlSync(written=written, page="blocs")
+    assert not state.should_read_url(written, sync, "blocs")                   # our own URL: widgets rule
+    assert not state.should_read_url({}, sync, "outliers")                     # page switch from the menu
+    assert state.should_read_url({"from": "1990", "to": "2025"}, sync, "blocs")  # edited by hand
 
 
 # ----------------------------------------------------------------------------------------------

@@ -17,9 +17,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-# Pages by URL path; "" is the app's root (Blocs).
-PAGES = ("blocs", "outliers", "resolutions", "countries", "compare", "about")
-
 MEASURES = {
     "agreement": "Exact agreement",
     "voeten": "Voeten's agreement (Y=1, A=2, N=3)",
@@ -207,6 +204,10 @@ def parse_params(raw: Mapping[str, str | Sequence[str]], catalog: Catalog,
     end = _parse_year("to", values["to"], notices) if "to" in values else state.end_year
     if start is None or end is None:
         start, end = defaults.start_year, defaults.end_year
+    elif "from" not in values and "to" in values and start > end:
+        start = end - DEFAULT_PERIOD_YEARS + 1  # only an end year given: the ten years up to it
+    elif "to" not in values and "from" in values and start > end:
+        end = start + DEFAULT_PERIOD_YEARS - 1
     if start > end:
         notices.append(f"The period ran backwards ({start} to {end}); swapped it to {end}–{start}.")
         start, end = end, start
