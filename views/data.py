@@ -45,7 +45,7 @@ _WARMING: set[tuple[str, str]] = set()
 
 
 def warm_up(db: str, version: str) -> None:
-    """Start loading the votes and the topic tags in a background thread, once per store version.
+    """Start loading the topic tags and the votes in a background thread, once per store version.
 
     The first page needs both, and the page's frame, controls and blank map can be drawn while
     they load; the cached functions' own locks make the page wait for this work, not redo it.
@@ -57,8 +57,10 @@ def warm_up(db: str, version: str) -> None:
 
     def work() -> None:
         try:
-            load_votes(db, version)
+            # Tags first: a page that needs the votes starts loading them itself meanwhile, so the
+            # two loads overlap instead of queueing behind each other.
             load_topic_tags(db, version)
+            load_votes(db, version)
         except Exception:  # the page makes the same calls and shows any error where the user sees it
             pass
 
