@@ -33,6 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from scraper.symbols import roman_to_int
+
 TOPICS: dict[str, str] = {
     "me": "Palestinian conflict",
     "nu": "Nuclear weapons and nuclear material",
@@ -76,15 +78,6 @@ class TopicModelError(TopicError):
 
 # --- matching Voeten's labels to the store's roll calls ------------------------------------------
 
-def _roman_to_int(roman: str) -> int:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-    total = 0
-    for current, following in zip(roman, roman[1:] + " "):
-        value = values[current]
-        total += -value if following != " " and values[following] > value else value
-    return total
-
-
 def resolution_key(symbol: str) -> str | None:
     """"session/number/PART" for a store symbol, or None for a vote on a paragraph or rule.
 
@@ -101,7 +94,7 @@ def resolution_key(symbol: str) -> str | None:
         match = _OLD.match(text)
         if not match:
             return None
-        session = f"{match['prefix'] or ''}{_roman_to_int(match['roman'])}"
+        session = f"{match['prefix'] or ''}{roman_to_int(match['roman'])}"
     part = match["bracketed"] or match.groupdict().get("part") or ""
     if part.startswith(("PARA", "RULE")) or "." in part:
         return None

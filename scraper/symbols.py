@@ -46,10 +46,11 @@ def session_of(symbol: str) -> str:
     old = re.match(r"^A/RES/\d+\s*\((?P<prefix>ES-|S-)?(?P<roman>[IVXLC]+)\)", text)
     if not old:
         return ""
-    return f"{old['prefix'] or ''}{_roman_to_int(old['roman'])}"
+    return f"{old['prefix'] or ''}{roman_to_int(old['roman'])}"
 
 
-def _roman_to_int(roman: str) -> int:
+def roman_to_int(roman: str) -> int:
+    """XXVI -> 26: the session numerals of pre-1976 symbols."""
     values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
     total = 0
     for current, following in zip(roman, roman[1:] + " "):
