@@ -267,11 +267,11 @@ def _save_source(conn: sqlite3.Connection, source: SourceInfo, roll_calls: Seque
          sum(len(r.votes) for r in roll_calls)),
     )
     source_id = cursor.lastrowid
-    seen: dict[str, str] = {}
+    seen: set[str] = set()
     for done, roll_call in enumerate(roll_calls, start=1):
         if roll_call.symbol in seen:
-            raise ValueError(f"{source.name}: {roll_call.symbol} appears twice (as {seen[roll_call.symbol]!r} and again)")
-        seen[roll_call.symbol] = roll_call.symbol
+            raise ValueError(f"{source.name}: {roll_call.symbol} appears twice in one source")
+        seen.add(roll_call.symbol)
         outcome, flag = _save_roll_call(conn, source, source_id, _with_codes(roll_call, source.name))
         setattr(summary, outcome, getattr(summary, outcome) + 1)
         if flag:

@@ -70,16 +70,23 @@ _LINKS = {
 }
 
 
-def _lone_dissenters(context: Context, view: ViewState, names: dict[str, str]):
-    from analysis import outliers
-
-    found = outliers.find_lone_dissenters(_selected_votes(context, view))
-    table = pd.DataFrame({
+def _vote_by_state_columns(found: pd.DataFrame, names: dict[str, str], view: ViewState) -> dict:
+    """The columns every one-row-per-(vote, state) table starts with: date, linked vote and state, how it voted."""
+    return {
         "date": pd.to_datetime(found["date"]).dt.date,
         "vote": [_vote_link(s) for s in found["symbol"].astype(str)],
         "state": [names.get(c, c) for c in found["country_code"].astype(str)],
         "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
         "voted": found["vote"].astype(str).map(VOTE_WORDS),
+    }
+
+
+def _lone_dissenters(context: Context, view: ViewState, names: dict[str, str]):
+    from analysis import outliers
+
+    found = outliers.find_lone_dissenters(_selected_votes(context, view))
+    table = pd.DataFrame({
+        **_vote_by_state_columns(found, names, view),
         "majority": found["majority_vote"].astype(str).map(VOTE_WORDS),
         "majority share": found["majority_share"].astype(float),
         "dissenters": found["dissenters"],
@@ -115,13 +122,7 @@ def _group_breakers(context: Context, view: ViewState, names: dict[str, str]):
     from analysis import groups
 
     found = groups.group_breakers(_selected_votes(context, view), view.group, view.start_date, view.end_date)
-    table = pd.DataFrame({
-        "date": pd.to_datetime(found["date"]).dt.date,
-        "vote": [_vote_link(s) for s in found["symbol"].astype(str)],
-        "state": [names.get(c, c) for c in found["country_code"].astype(str)],
-        "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
-        "voted": found["vote"].astype(str).map(VOTE_WORDS),
-    })
+    table = pd.DataFrame(_vote_by_state_columns(found, names, view))
     if "majority_vote" in found.columns:
         table["group majority"] = found["majority_vote"].astype(str).map(VOTE_WORDS)
     table = table.sort_values("date", ascending=False, kind="stable")
