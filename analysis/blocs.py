@@ -112,12 +112,33 @@ def _fitter(method: str, linkage: str, distance: np.ndarray, complete: pd.DataFr
     return lambda k: KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(coordinates)
 
 
-def _silhouette(distance: np.ndarray, labels: np.ndarray) -> float:
-    from sklearn.metrics import silhouette_score
+def silhouette(distance: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette coefficient (Rousseeuw 1987) of `labels` on a precomputed `distance` matrix.
 
-    if len(set(labels.tolist())) < 2 or len(set(labels.tolist())) >= len(labels):
+    For each state: a = its mean distance to the rest of its bloc, b = its smallest mean distance
+    to another bloc's members, s = (b - a) / max(a, b); a state alone in its bloc scores 0. NaN
+    unless 2 <= number of blocs < number of states. The same numbers as scikit-learn's
+    `silhouette_score(..., metric="precomputed")` (a test checks), in one matrix product and
+    without importing scikit-learn, which would cost the dashboard's first page half a second.
+    """
+    clusters, index = np.unique(np.asarray(labels), return_inverse=True)
+    n, k = len(index), len(clusters)
+    if k < 2 or k >= n:
         return float("nan")
-    return float(silhouette_score(distance, labels, metric="precomputed"))
+    member = np.zeros((n, k))
+    member[np.arange(n), index] = 1.0
+    totals = np.asarray(distance, dtype=np.float64) @ member  # each state's summed distance to each bloc
+    sizes = member.sum(axis=0)
+    own_size = sizes[index]
+    rows = np.arange(n)
+    a = totals[rows, index] / np.maximum(own_size - 1, 1)
+    to_others = totals / sizes
+    to_others[rows, index] = np.inf
+    b = to_others.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = np.nan_to_num((b - a) / np.maximum(a, b))
+    scores[own_size == 1] = 0.0
+    return float(scores.mean())
 
 
 def cluster_countries(
@@ -163,7 +184,7 @@ def cluster_countries(
             if not 2 <= candidate < n:
                 continue
             labels = fit(candidate)
-            score = _silhouette(distance, labels)
+            score = silhouette(distance, labels)
             criterion[int(candidate)] = score
             if score > best_score + 1e-12:  # strict: ties keep the smaller k
                 best_k, best_score, best_labels = int(candidate), score, labels
@@ -175,7 +196,7 @@ def cluster_countries(
     frame = _describe_blocs(complete, labels, names, _votes_cast(agreement, complete.index))
     frame.attrs.update(
         k=int(k), method=method, linkage=linkage if method == "hierarchical" else None, criterion=criterion,
-        silhouette=_silhouette(distance, labels),
+        silhouette=silhouette(distance, labels),
         dropped=complete.attrs.get("dropped", []), imputed_pairs=complete.attrs.get("imputed_pairs", 0),
         metric=agreement.attrs.get("metric"),
     )

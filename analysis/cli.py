@@ -204,7 +204,9 @@ class Context:
     @property
     def votes(self) -> pd.DataFrame:
         if self._votes is None:
-            self._votes = self._store.load_votes(self.db)
+            from scraper.cache import cached_votes
+
+            self._votes = cached_votes(self.db)
         return self._votes
 
     @property
@@ -243,7 +245,7 @@ class Context:
             return None
         from analysis import topics  # lazy: its classifier is only loaded when a topic is asked for
 
-        wanted = topics.roll_calls_on_topic(self.topic_tags(subjects=False), self.args.topic)
+        wanted = topics.roll_calls_on_topic(topics.cached_topic_tags(self.db), self.args.topic)
         if not wanted:
             raise SelectionError(f"No roll call is tagged with topic {self.args.topic!r}.")
         return sorted(wanted)

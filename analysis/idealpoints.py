@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -569,33 +568,16 @@ def estimate_ideal_points(
     return result
 
 
-def cache_path(db: str | os.PathLike, version: str) -> Path:
-    """Where the ideal points of store `db` at data version `version` are cached: <db dir>/cache/."""
-    safe = re.sub(r"[^0-9A-Za-z._-]+", "_", version)
-    return Path(db).resolve().parent / "cache" / f"idealpoints-{safe}-{MODEL_VERSION}.parquet"
-
-
 def cached_ideal_points(db: str | os.PathLike) -> pd.DataFrame:
     """`estimate_ideal_points` for every year in store `db`, read from or written to the disk cache.
 
-    The cache file is keyed by the store's `data_version` and this module's `MODEL_VERSION`, so a
-    changed store or model is never served stale. One row per (country_code, year), as
+    Kept by `scraper.cache` under the store's `data_version` and this module's `MODEL_VERSION`,
+    so a changed store or model is never served stale. One row per (country_code, year), as
     `estimate_ideal_points`.
     """
-    from scraper.store import data_version, load_roll_calls, load_votes
+    from scraper.cache import cached_frame
+    from scraper.store import load_roll_calls, load_votes
 
-    path = cache_path(db, data_version(db))
-    if path.exists():
-        return pd.read_parquet(path)
-    result = estimate_ideal_points(load_votes(db), roll_calls=load_roll_calls(db))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a reader never sees half a file and two writers do not mix.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
-    os.close(handle)
-    try:
-        result.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return pd.read_parquet(path)
+    return cached_frame(db, "idealpoints",
+                        lambda: estimate_ideal_points(load_votes(db), roll_calls=load_roll_calls(db)),
+                        key=str(MODEL_VERSION))

@@ -427,6 +427,30 @@ def important_votes(roll_calls: pd.DataFrame, labels: pd.DataFrame) -> set[int]:
     return set(flagged[flagged.isin(roll_calls["roll_call_id"])].astype(int))
 
 
+def cached_topic_tags(db: str | Path, unvotes_dir: str | Path = SHARED_UNVOTES) -> pd.DataFrame:
+    """The six issue areas of every roll call in store `db` (no UN subject terms), as `tag_roll_calls`
+    with Voeten's labels from `unvotes_dir` where they are, read from or written to the disk cache.
+
+    Tagging needs scikit-learn and the model (about a second to import and load); the cache key
+    holds the store's data version, the model's checksum and the label files' checksums, so a new
+    model, new labels or labels gone missing all retag.
+    """
+    from scraper.cache import cached_frame
+    from scraper.store import load_roll_calls
+
+    label_files = [Path(unvotes_dir) / "un_roll_calls.csv.gz", Path(unvotes_dir) / "un_roll_call_issues.csv.gz"]
+    labels_key = hashlib.sha256("".join(_sha256(path) for path in label_files if path.exists()).encode()).hexdigest()
+    model_key = str(read_model_metadata().get("model_sha256", ""))
+    key = f"{model_key[:12]}_{labels_key[:12]}"
+
+    def build() -> pd.DataFrame:
+        roll_calls = load_roll_calls(db)
+        tags = tag_roll_calls(roll_calls, load_labels(roll_calls, unvotes_dir), subjects=False)
+        return tags[tags["topic"].isin(TOPIC_IDS)].reset_index(drop=True)
+
+    return cached_frame(db, "topic_tags", build, key=key)
+
+
 # --- command line: python -m analysis.topics train -----------------------------------------------
 
 def _sha256(path: Path) -> str:

@@ -554,7 +554,7 @@ def load_votes(db=None) -> pd.DataFrame:
     roll_call_id = np.repeat(np.array([p[0] for p in packed], dtype=np.int64), [len(m) for m in members])
     tokens = np.array([token for m in members for token in m], dtype="<U4")
     position = np.searchsorted(call_ids, roll_call_id)  # each vote's roll call, as an index into `calls`
-    session_codes, sessions = pd.factorize(pd.Series([c[3] for c in calls], dtype=object))
+    session_codes, sessions = pd.factorize(pd.Series([c[3] for c in calls], dtype="str"))
     return pd.DataFrame({
         "roll_call_id": roll_call_id,
         "symbol": pd.Categorical.from_codes(position, categories=[c[1] for c in calls]),

@@ -14,6 +14,7 @@ from analysis.blocs import (
     country_labels,
     match_blocs,
     name_bloc,
+    silhouette,
 )
 from analysis.embedding import alignment_map, classical_mds
 
@@ -152,3 +153,26 @@ def test_bloc_names_skip_members_that_vote_on_a_sliver_of_the_agenda():
     assert blocs.loc[blocs["country_code"] == "TUV", "bloc"].item() == west["bloc"]
     assert blocs[blocs["bloc"] == west["bloc"]].iloc[0]["country_code"] == "TUV"  # the most central on its sliver
     assert "TUV" not in west["bloc_name"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_silhouette_equals_scikit_learns(seed):
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 60))
+    points = rng.normal(size=(n, 3))
+    distance = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    k = int(rng.integers(2, min(n, 8)))
+    labels = rng.integers(0, k, size=n)
+    labels[: k] = np.arange(k)  # every bloc used at least once
+    if seed == 0:
+        labels[-1] = k  # one state alone in its bloc: scores 0
+    assert silhouette(distance, labels) == pytest.approx(silhouette_score(distance, labels, metric="precomputed"),
+                                                         abs=1e-12)
+
+
+def test_silhouette_is_undefined_for_one_bloc_or_all_singletons():
+    distance = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 1.5], [2.0, 1.5, 0.0]])
+    assert np.isnan(silhouette(distance, np.array([0, 0, 0])))
+    assert np.isnan(silhouette(distance, np.array([0, 1, 2])))

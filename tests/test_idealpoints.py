@@ -8,13 +8,14 @@ import pandas as pd
 import pytest
 
 from analysis.idealpoints import (
+    MODEL_VERSION,
     IdealPointError,
     bridge_key,
-    cache_path,
     cached_ideal_points,
     estimate_ideal_points,
     session_year,
 )
+from scraper.cache import cache_path
 
 WESTERN = ["USA", "ISR", "GBR", "CAN"]
 COUNTER_HEGEMONIC = ["CUB", "SYR", "IRN", "VEN", "NIC", "PRK"]
@@ -176,7 +177,7 @@ def test_cache_is_keyed_by_data_version(small_store, tmp_path):
     db = tmp_path / "unvotes.sqlite"
     shutil.copy(small_store, db)
     first = cached_ideal_points(db)
-    path = cache_path(db, data_version(db))
+    path = cache_path(db, "idealpoints", data_version(db), str(MODEL_VERSION))
     assert path.exists() and path.parent == tmp_path / "cache"
     assert data_version(db) in path.name
     pd.testing.assert_frame_equal(cached_ideal_points(db), first)
