@@ -83,21 +83,79 @@ def _seed(key: str, value: Any, valid: Sequence[Any] | None = None) -> None:
         st.session_state[key] = value
 
 
-def period(catalog: Catalog, container=None) -> tuple[int, int]:
-    """The years slider (`from`, `to` in the URL)."""
+PERIOD_KINDS = {"years": "Years", "sessions": "Sessions"}
+
+
+def period(catalog: Catalog, container=None) -> tuple[str, str]:
+    """The period: by calendar years (`from`, `to` in the URL) or by regular sessions (`sessions`).
+
+    A radio chooses how; switching it converts the period shown to the other kind (the sessions
+    that opened in those years, or the years those sessions opened in), so the view stays put.
+    Returns the period's first and last day.
+    """
     container = container or st.sidebar
     current = view()
+    by_key = "w_period_by"
+    if catalog.sessions:
+        _seed(by_key, "sessions" if current.sessions else "years", list(PERIOD_KINDS))
+        by = container.radio("Period by", list(PERIOD_KINDS), format_func=PERIOD_KINDS.get, key=by_key,
+                             horizontal=True,
+                             help="Calendar years, or the regular sessions of the General Assembly by number "
+                                  "(session 75 opened in September 2020).")
+    else:  # a store without regular session numbers: years only
+        by = "years"
+    if by == "sessions":
+        _session_slider(catalog, current, container)
+    else:
+        _year_slider(catalog, current, container)
+    return view().start_date, view().end_date
+
+
+def _year_slider(catalog: Catalog, current: ViewState, container) -> None:
     key = "w_years"
-    wanted = (current.start_year, current.end_year)
-    if key not in st.session_state:
-        st.session_state[key] = wanted
+    if current.sessions is not None:  # just switched from sessions: the years those sessions opened in
+        converted = state_module.years_of_sessions(catalog, current.sessions.first, current.sessions.last)
+        st.session_state[key] = converted or (current.start_year, current.end_year)
+    elif key not in st.session_state:
+        st.session_state[key] = (current.start_year, current.end_year)
     if catalog.first_year == catalog.last_year:
         container.caption(f"Year: {catalog.first_year}")
-        return wanted
+        update(sessions=None, start_year=catalog.first_year, end_year=catalog.last_year)
+        return
     start, end = container.slider("Years", min_value=catalog.first_year, max_value=catalog.last_year, key=key,
                                   help="The votes taken in these calendar years (inclusive).")
-    update(start_year=int(start), end_year=int(end))
-    return int(start), int(end)
+    st.session_state[_VIEW] = state_module.by_years(view(), int(start), int(end))
+
+
+def _session_slider(catalog: Catalog, current: ViewState, container) -> None:
+    key = "w_sessions"
+    lowest, highest = min(catalog.sessions), max(catalog.sessions)
+    if current.sessions is None:  # just switched from years: the sessions that opened in those years
+        st.session_state[key] = (state_module.sessions_covering(catalog, current.start_year, current.end_year)
+                                 or (lowest, highest))
+    elif key not in st.session_state:
+        st.session_state[key] = (current.sessions.first, current.sessions.last)
+    if lowest == highest:
+        first = last = lowest
+        container.caption(f"Session: {lowest}")
+    else:
+        first, last = container.slider(
+            "Sessions", min_value=lowest, max_value=highest, key=key,
+            help="Regular sessions of the General Assembly (inclusive). The period runs from the first vote of "
+                 "the first session to the day before the first vote of the session after the last one, so "
+                 "special and emergency special sessions held in that time are included.")
+    chosen, notices = state_module.choose_sessions(catalog, int(first), int(last))
+    if chosen is None:  # unreachable with sessions in the catalog; keep the view as it was
+        return
+    st.session_state[_VIEW] = state_module.by_sessions(view(), chosen)
+    covered = f"{_day(chosen.start_date)} – {_day(chosen.end_date)}"
+    container.caption(" ".join(notices + [f"Covers {covered}."]))
+
+
+def _day(iso: str) -> str:
+    """'2015-10-27' → '27 Oct 2015'."""
+    day = pd.Timestamp(iso)
+    return f"{day.day} {day:%b %Y}"
 
 
 def choice(label: str, attribute: str, options: Mapping[str, str], container=None, help: str | None = None,
