@@ -28,7 +28,14 @@ if version is None:
                            icon=":material/database:", default=True)]).run()
     st.stop()
 
-data.warm_up(db, version)
+# Every page draws charts, and the browser starts loading the chart library (plotly.js, 4.6 MB; 2–3 s
+# on a modest machine) only when the first chart arrives. So a session's first run sends an empty
+# 10-pixel chart before anything is read or computed, and takes it away once the page is drawn.
+chart_library = st.sidebar.empty()
+if not st.session_state.get("_chart_library_sent"):
+    chart_library.plotly_chart({"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}},
+                               config={"staticPlot": True}, height=10, key="chart_library")
+
 catalog = data.load_catalog(db, version)
 context = controls.Context(db=db, version=version, catalog=catalog)
 pages = {
@@ -88,3 +95,6 @@ with st.sidebar:
 
 current.run()  # a page may add its own controls to the sidebar, below the shared ones
 controls.finish(page, st.sidebar.container())
+if not st.session_state.get("_chart_library_sent"):
+    st.session_state["_chart_library_sent"] = True
+    chart_library.empty()

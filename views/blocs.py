@@ -9,7 +9,7 @@ import streamlit as st
 from analysis.matrix import SelectionError
 from views import charts, controls, data
 from views.controls import Context
-from views.state import K_CHOICES, MEASURES
+from views.state import K_CHOICES, MEASURES, earlier_period
 
 
 def render(context: Context) -> None:
@@ -21,7 +21,7 @@ def render(context: Context) -> None:
         controls.choice("Highlight a named group", "group", {"": "none", **catalog.groups})
     view = controls.view()
     topic = "all topics" if view.topic == "all" else catalog.topics[view.topic].lower()
-    st.title(f"Voting blocs, {view.start_year}–{view.end_year}")
+    st.title(f"Voting blocs, {view.period_label}")
     st.caption(f"{topic.capitalize()} · {MEASURES[view.measure]} · "
                f"{'predecessors merged' if view.successors == 'merge' else 'predecessors apart'} · "
                f"non-voting {'as abstention' if view.nonvoting == 'abstain' else 'left out'}")
@@ -36,7 +36,7 @@ def render(context: Context) -> None:
     try:
         with st.spinner("Finding the blocs…"):
             result = data.blocs(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                view.successors, view.nonvoting, view.metric, view.n_blocs)
+                                view.successors, view.nonvoting, view.metric, view.n_blocs, view.session_numbers)
             matrix = data.vote_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
                                       view.successors, view.nonvoting)
     except SelectionError as error:
@@ -60,7 +60,7 @@ def render(context: Context) -> None:
     map_slot.plotly_chart(world, config=charts.PLOTLY_CONFIG, key="bloc_map")
     st.session_state["_bloc_map_drawn"] = True
     controls.html_download(world, f"bloc-map-{view.start_year}-{view.end_year}",
-                           f"Voting blocs {view.start_year}–{view.end_year} ({topic})")
+                           f"Voting blocs {view.period_label} ({topic})")
 
     left, right = st.columns([1, 1])
     with left:
@@ -71,7 +71,7 @@ def render(context: Context) -> None:
         st.caption("Each dot is a state; the closer two dots, the more alike they voted (multidimensional "
                    "scaling of the agreement matrix, the United States on the right).")
         controls.html_download(scatter, f"alignment-map-{view.start_year}-{view.end_year}",
-                               f"Alignment map {view.start_year}–{view.end_year} ({topic})")
+                               f"Alignment map {view.period_label} ({topic})")
     with right:
         st.subheader("How many blocs")
         criterion = result["criterion"]
@@ -93,7 +93,8 @@ def render(context: Context) -> None:
     st.subheader("Who changed bloc since the previous period")
     with st.spinner("Comparing with the previous period…"):
         context_frames = data.bloc_context(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                           view.successors, view.nonvoting, view.metric, view.n_blocs)
+                                           view.successors, view.nonvoting, view.metric, view.n_blocs,
+                                           view.session_numbers)
     changes = context_frames["changes"]
     if changes.empty:
         st.caption("No earlier period of the same length to compare with, or no state changed bloc.")
@@ -103,8 +104,9 @@ def render(context: Context) -> None:
             before=[f"{b + 1}. {n}" for b, n in zip(changes["bloc_before"], changes["bloc_name_before"])],
             after=[f"{b + 1}. {n}" for b, n in zip(changes["bloc_after"], changes["bloc_name_after"])],
         )[["country", "country_code", "before", "after"]]
-        length = view.end_year - view.start_year + 1
-        st.caption(f"Compared with {view.start_year - length}–{view.start_year - 1}.")
+        earlier = earlier_period(view, catalog)
+        if earlier is not None:
+            st.caption(f"Compared with {earlier.period_label}.")
         st.dataframe(shown, hide_index=True, width="stretch")
         controls.csv_download(shown, f"bloc-changes-{view.start_year}-{view.end_year}")
 

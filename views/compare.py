@@ -49,7 +49,7 @@ def render(context: Context) -> None:
         controls.html_download(figure, f"agreement-{a}-{b}", f"{names.get(a, a)} and {names.get(b, b)}: agreement over time")
         controls.csv_download(yearly.assign(country_code=a), f"agreement-{a}-{b}")
 
-    st.subheader(f"Votes where they split, {view.start_year}–{view.end_year}")
+    st.subheader(f"Votes where they split, {view.period_label}")
     try:
         grid = data.vote_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
                                 view.successors, view.nonvoting)

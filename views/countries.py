@@ -25,7 +25,7 @@ def render(context: Context) -> None:
     st.title(names.get(country, country))
     measure = MEASURES[view.measure]
 
-    st.subheader(f"Closest and farthest partners, {view.start_year}–{view.end_year}")
+    st.subheader(f"Closest and farthest partners, {view.period_label}")
     try:
         scores = data.agreement_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
                                        view.successors, view.nonvoting, view.metric)
@@ -43,8 +43,8 @@ def render(context: Context) -> None:
             table = pd.DataFrame({
                 "rank": frame["rank"],
                 "state": [names.get(c, c) for c in frame["country_code"]],
-                "country": [controls.link("compare", countries=f"{country},{c}", **{"from": str(view.start_year),
-                            "to": str(view.end_year)}) for c in frame["country_code"]],
+                "country": [controls.link("compare", countries=f"{country},{c}", **view.period_params)
+                            for c in frame["country_code"]],
                 measure: frame["value"],
             })
             column.markdown(f"**{title}**")
@@ -73,7 +73,7 @@ def render(context: Context) -> None:
             controls.html_download(figure, f"agreement-over-time-{country}", f"{names.get(country, country)}: agreement over time")
             controls.csv_download(yearly, f"agreement-over-time-{country}")
 
-    st.subheader(f"Votes where {names.get(country, country)} stood alone, {view.start_year}–{view.end_year}")
+    st.subheader(f"Votes where {names.get(country, country)} stood alone, {view.period_label}")
     try:
         alone = _stood_alone(context, country)
     except SelectionError as error:

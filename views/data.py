@@ -8,17 +8,22 @@ the first-run page, when the user asks it to build the store.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from scraper import store
-from views.state import Catalog
+from views.state import Catalog, sessions_before
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+
+# The dashboard's linear algebra is on small matrices (about 190 states): one BLAS thread does each in
+# milliseconds, while OpenBLAS's default of a thread per core spins against the server's other work —
+# numpy.linalg.eigh of a 190 × 190 matrix took 0.34 s with two threads on a busy 2-core machine, 0.004 s with one.
+threadpool_limits(1, user_api="blas")
 
 
 def store_path() -> str:
@@ -41,42 +46,17 @@ def read_version(db: str) -> str | None:
     return None if version == "empty" else version
 
 
-_WARMING: set[tuple[str, str]] = set()
-
-
-def warm_up(db: str, version: str) -> None:
-    """Start loading the topic tags and the votes in a background thread, once per store version.
-
-    The first page needs both, and the page's frame, controls and blank map can be drawn while
-    they load; the cached functions' own locks make the page wait for this work, not redo it.
-    """
-    if (db, version) in _WARMING:
-        return
-    _WARMING.add((db, version))
-    from streamlit.runtime.scriptrunner import add_script_run_ctx
-
-    def work() -> None:
-        try:
-            # Tags first: a page that needs the votes starts loading them itself meanwhile, so the
-            # two loads overlap instead of queueing behind each other.
-            load_topic_tags(db, version)
-            load_votes(db, version)
-        except Exception:  # the page makes the same calls and shows any error where the user sees it
-            pass
-
-    thread = threading.Thread(target=work, name="dashboard-warm-up", daemon=True)
-    add_script_run_ctx(thread)
-    thread.start()
-
-
 # ------------------------------------------------------------------------------------------
 # The store's tidy tables
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def load_votes(db: str, version: str) -> pd.DataFrame:
-    """One row per (roll call, member state), as `scraper.store.load_votes`."""
-    return store.load_votes(db)
+    """One row per (roll call, member state), as `scraper.store.load_votes`, through the disk cache
+    (`scraper.cache`): a new server process reads it in 0.05 s instead of a second."""
+    from scraper.cache import cached_votes
+
+    return cached_votes(db)
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -125,7 +105,8 @@ def short_names(db: str, version: str) -> dict[str, str]:
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def load_catalog(db: str, version: str) -> Catalog:
-    """The values URL parameters may take: years covered, every state that sat, topics, groups.
+    """The values URL parameters may take: years and regular sessions covered, every state that sat,
+    topics, groups.
 
     Reads the small tables only (not the votes), so the page's frame and controls draw at once.
     """
@@ -140,7 +121,37 @@ def load_catalog(db: str, version: str) -> Catalog:
         countries={code: names.get(code, code) for code in codes},
         topics=topic_labels(),
         groups=dict(groups.GROUPS),
+        sessions=_session_dates(roll_calls),
     )
+
+
+def _session_dates(roll_calls: pd.DataFrame) -> dict[int, tuple[str, str]]:
+    """Regular session number → (the day it opened, the day before the next regular session opened,
+    or the last vote of all for the last session), as ISO dates.
+
+    A session opens on its first recorded vote after the previous session's last one. Regular
+    sessions do not overlap, so an earlier vote is a misdated one (the bulk file dates A/RES/37/84
+    1982-02-21, during session 36's resumed part) and must not pull the session open early.
+    Session labels are "1".."80" for regular sessions, "S-1".. and "ES-1".. for special and
+    emergency special ones; these are left out here and fall inside the regular sessions' dates.
+    """
+    labels = roll_calls["session"].astype(str)
+    regular = roll_calls[labels.str.fullmatch(r"\d+")]
+    by_session = regular.groupby(regular["session"].astype(str).astype(int))["date"]
+    numbers = sorted(by_session.groups)
+    opened: dict[int, pd.Timestamp] = {}
+    previous_last = None
+    for number in numbers:
+        days = by_session.get_group(number)
+        later = days[days > previous_last] if previous_last is not None else days
+        opened[number] = (later if len(later) else days).min()
+        previous_last = days.max()
+    dates: dict[int, tuple[str, str]] = {}
+    for number, following in zip(numbers, numbers[1:] + [None]):
+        first = opened[number]
+        end = roll_calls["date"].max() if following is None else opened[following] - pd.Timedelta(days=1)
+        dates[number] = (f"{first:%Y-%m-%d}", f"{max(end, first):%Y-%m-%d}")
+    return dates
 
 
 def topic_labels() -> dict[str, str]:
@@ -171,12 +182,11 @@ def topic_slugs() -> dict[str, tuple[str, str]]:
 def load_topic_tags(db: str, version: str) -> pd.DataFrame:
     """One row per (roll call, issue area): roll_call_id, topic (an `analysis.topics.TOPIC_IDS` id),
     source, score. Voeten's labels decide where they exist (1946–2019, read from ../shared when it
-    is there); the shipped classifier tags the rest."""
+    is there); the shipped classifier tags the rest. Through the disk cache, so a new server process
+    neither imports scikit-learn nor runs the classifier to draw its first page."""
     from analysis import topics
 
-    roll_calls = load_roll_calls(db, version)
-    tags = topics.tag_roll_calls(roll_calls, topics.load_labels(roll_calls), subjects=False)
-    return tags[tags["topic"].isin(topics.TOPIC_IDS)].reset_index(drop=True)
+    return topics.cached_topic_tags(db)
 
 
 def topic_roll_call_ids(db: str, version: str, topic: str) -> list[int] | None:
@@ -215,13 +225,14 @@ def agreement_matrix(db: str, version: str, start: str, end: str, topic: str, su
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def blocs(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str, metric: str,
-          k: int | None) -> dict[str, pd.DataFrame]:
+          k: int | None, sessions: tuple[int, int] | None = None) -> dict[str, pd.DataFrame]:
     """The blocs of one selection, what the Blocs page draws first.
 
     Returns frames: `blocs` (one row per country: country_code, bloc, bloc_name, centrality),
     `map` (country_code, x, y), `cohesion` (one row per bloc), `criterion` (one row per k tried:
-    k, silhouette). Bloc numbers are matched to the previous period's (same length, just before)
-    so a bloc keeps its colour when the period moves.
+    k, silhouette). Bloc numbers are matched to the previous period's (same length, just before:
+    as many years, or as many sessions when `sessions` = (first, last) chose the period) so a bloc
+    keeps its colour when the period moves.
     """
     from analysis import blocs as blocs_module
     from analysis import embedding
@@ -230,7 +241,8 @@ def blocs(db: str, version: str, start: str, end: str, topic: str, successors: s
     scores = agreement_matrix(db, version, start, end, topic, successors, nonvoting, metric)
     current = blocs_module.cluster_countries(scores, k, names=short_names(db, version))
     # The previous period is cut into as many blocs as this one, so "who changed bloc" compares like with like.
-    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, int(current.attrs["k"]))
+    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, int(current.attrs["k"]),
+                              sessions)
     if earlier is not None:
         current = blocs_module.match_blocs(earlier, current)
     criterion = current.attrs.get("criterion", {})
@@ -244,26 +256,27 @@ def blocs(db: str, version: str, start: str, end: str, topic: str, successors: s
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def bloc_context(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
-                 metric: str, k: int | None) -> dict[str, pd.DataFrame]:
+                 metric: str, k: int | None, sessions: tuple[int, int] | None = None) -> dict[str, pd.DataFrame]:
     """What the Blocs page draws below the maps: `changes` (one row per country whose bloc differs
     from the previous period's; empty when there is none) and `overlap` (one row per bloc × named
     group, as `analysis.groups.bloc_group_overlap`, membership on the period's last day)."""
     from analysis import blocs as blocs_module
     from analysis import groups
 
-    current = blocs(db, version, start, end, topic, successors, nonvoting, metric, k)["blocs"]
-    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, int(current.attrs["k"]))
+    current = blocs(db, version, start, end, topic, successors, nonvoting, metric, k, sessions)["blocs"]
+    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, int(current.attrs["k"]),
+                              sessions)
     changes = blocs_module.bloc_changes(earlier, current) if earlier is not None else pd.DataFrame(columns=["country_code"])
     return {"changes": changes, "overlap": groups.bloc_group_overlap(current, None, end)}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _previous_blocs(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
-                    metric: str, k: int) -> pd.DataFrame | None:
+                    metric: str, k: int, sessions: tuple[int, int] | None = None) -> pd.DataFrame | None:
     """The `k` blocs of the period of the same length just before [start, end]; None if it has too few votes."""
     from analysis import blocs as blocs_module
 
-    previous = _previous_period(start, end)
+    previous = _previous_period(start, end, sessions, load_catalog(db, version) if sessions else None)
     if previous is None:
         return None
     try:
@@ -273,8 +286,16 @@ def _previous_blocs(db: str, version: str, start: str, end: str, topic: str, suc
         return None
 
 
-def _previous_period(start: str, end: str) -> tuple[str, str] | None:
-    """The period of the same number of years just before [start, end]; None before 1946."""
+def _previous_period(start: str, end: str, sessions: tuple[int, int] | None = None,
+                     catalog: Catalog | None = None) -> tuple[str, str] | None:
+    """The period of the same number of years just before [start, end]; None before 1946.
+
+    When the period was chosen as regular sessions (`sessions` = (first, last)), the same number of
+    sessions just before, with dates from `catalog`; None before the first session.
+    """
+    if sessions is not None and catalog is not None:
+        earlier = sessions_before(catalog, *sessions)
+        return None if earlier is None else (earlier.start_date, earlier.end_date)
     first, last = int(start[:4]), int(end[:4])
     length = last - first + 1
     if first - length < 1946:

@@ -8,7 +8,7 @@ import streamlit as st
 from analysis.matrix import SelectionError
 from views import controls, data
 from views.controls import Context
-from views.state import OUTLIER_LISTS, ViewState
+from views.state import OUTLIER_LISTS, ViewState, earlier_period
 
 VOTE_WORDS = {"Y": "Yes", "N": "No", "A": "Abstain", "X": "Non-voting"}
 
@@ -17,7 +17,7 @@ def render(context: Context) -> None:
     """Draw the Outliers page for the current view state."""
     catalog = context.catalog
     view = controls.view()
-    st.title(f"Outliers, {view.start_year}–{view.end_year}")
+    st.title(f"Outliers, {view.period_label}")
     chosen = controls.choice("Show", "outlier_list", OUTLIER_LISTS, container=st, horizontal=True)
     if chosen in ("bloc-defectors",):
         with st.sidebar:
@@ -49,7 +49,7 @@ def _vote_link(symbol: str) -> str:
 
 
 def _country_link(code: str, view: ViewState) -> str:
-    return controls.link("countries", country=code, **{"from": str(view.start_year), "to": str(view.end_year)})
+    return controls.link("countries", country=code, **view.period_params)
 
 
 def _selected_votes(context: Context, view: ViewState) -> pd.DataFrame:
@@ -100,7 +100,7 @@ def _bloc_defectors(context: Context, view: ViewState, names: dict[str, str]):
     from analysis import outliers
 
     result = data.blocs(context.db, context.version, view.start_date, view.end_date, view.topic, view.successors,
-                        view.nonvoting, view.metric, view.n_blocs)
+                        view.nonvoting, view.metric, view.n_blocs, view.session_numbers)
     scores = data.agreement_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
                                    view.successors, view.nonvoting, view.metric)
     found = outliers.find_bloc_defectors(result["blocs"], scores)
@@ -133,11 +133,13 @@ def _group_breakers(context: Context, view: ViewState, names: dict[str, str]):
 def _movers(context: Context, view: ViewState, names: dict[str, str]):
     from analysis import outliers
 
-    length = view.end_year - view.start_year + 1
-    before = (f"{view.start_year - length}-01-01", f"{view.start_year - 1}-12-31")
-    if view.start_year - length < context.catalog.first_year:
-        raise SelectionError(f"Movers compare this period with the {length} years before it; "
+    earlier = earlier_period(view, context.catalog)
+    if earlier is None:
+        length = (f"{view.sessions.last - view.sessions.first + 1} sessions" if view.sessions
+                  else f"{view.end_year - view.start_year + 1} years")
+        raise SelectionError(f"Movers compare this period with the {length} before it; "
                              f"there are no votes before {context.catalog.first_year}. Start the period later.")
+    before = (earlier.start_date, earlier.end_date)
     found = outliers.find_movers(
         data.load_votes(context.db, context.version), before, (view.start_date, view.end_date), metric=view.metric,
         successions=data.load_successions(context.db, context.version), merge_successors=view.successors == "merge",
@@ -155,8 +157,8 @@ def _movers(context: Context, view: ViewState, names: dict[str, str]):
     })
     config = {**_LINKS, "shift": st.column_config.NumberColumn(format="%.3f"),
               "mean change": st.column_config.NumberColumn(format="%+.3f")}
-    return table, config, (f"States whose alignment changed most between {before[0][:4]}–{before[1][:4]} and "
-                           f"{view.start_year}–{view.end_year}.")
+    return table, config, (f"States whose alignment changed most between {earlier.period_label} and "
+                           f"{view.period_label}.")
 
 
 _TABLES = {

@@ -41,7 +41,7 @@ def render(context: Context) -> None:
     found = search(roll_calls, query, view.start_date, view.end_date,
                    data.topic_roll_call_ids(context.db, context.version, view.topic))
     topic = "all topics" if view.topic == "all" else context.catalog.topics[view.topic].lower()
-    st.caption(f"{len(found):,} votes in {view.start_year}–{view.end_year}, {topic}"
+    st.caption(f"{len(found):,} votes in {view.period_label}, {topic}"
                + (f", matching “{query}”" if query else "") + (f"; the latest {MAX_RESULTS} shown." if len(found) > MAX_RESULTS else "."))
     shown = found.head(MAX_RESULTS)
     table = pd.DataFrame({
