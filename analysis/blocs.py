@@ -235,7 +235,7 @@ def _describe_blocs(
         # Name from members that voted on at least the bloc's median number of votes: a state that
         # casts votes on a small part of the agenda looks central on the part it chooses.
         votes = cast.reindex(members)
-        regular = [code for code in members if votes[code] >= votes.median()]
+        regular = votes.index[votes >= votes.median()].tolist()  # keeps the order by centrality
         bloc_names[b] = name_bloc(regular, label, size=len(members))
     frame.insert(2, "bloc_name", frame["bloc"].map(bloc_names))
     return frame.reset_index(drop=True)

@@ -157,10 +157,14 @@ def group_members(group: str, date: DateLike) -> list[str]:
     ['ALB', 'BEL', 'BGR']
     """
     group = _check_group(group)
-    day = _parse_date(date, "date")
-    spells = _spells_of(group)
-    current = (spells["joined"] <= day) & (spells["left"].isna() | (day < spells["left"]))
-    return sorted(spells.loc[current, "country_code"].unique().tolist())
+    return sorted(_members_on(_parse_date(date, "date")).get(group, set()))
+
+
+def _members_on(day: pd.Timestamp) -> dict[str, set[str]]:
+    """Group id → the codes of its members on `day`, for every group at once."""
+    spells = _read_groups_file(str(GROUPS_CSV))
+    current = spells[(spells["joined"] <= day) & (spells["left"].isna() | (day < spells["left"]))]
+    return {group: set(codes) for group, codes in current.groupby("group")["country_code"]}
 
 
 def _spells_of(group: str) -> pd.DataFrame:
@@ -475,8 +479,9 @@ def bloc_group_overlap(
     names = clustered.drop_duplicates("bloc").set_index("bloc")["bloc_name"]
     sizes = clustered.groupby("bloc").size()
     rows = []
+    members_on_day = _members_on(day)
     for group_id in groups:
-        members = set(group_members(group_id, day))
+        members = members_on_day.get(group_id, set())
         in_blocs = clustered[clustered["country_code"].isin(members)]
         overlaps = in_blocs.groupby("bloc").size()
         for bloc in sorted(sizes.index):
