@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +35,39 @@ KIND_RECORD_XML = "undl_marcxml"
 KIND_RECORD_HTML = "undl_html"
 KIND_YEAR_PAGE = "undl_search_xm"  # a year's listing: records not yet in the store land
 KIND_LOOKUP_PAGE = "undl_lookup_xm"  # a search for one symbol: the records with that symbol land
+
+
+# How far a run has got, for whoever shows it: called as progress(what, done, total) when a source
+# starts (done 0) and after each of its steps. `what` is UNXML_PROGRESS ("UN extracts", steps are
+# files) or UNDL_PROGRESS ("Digital Library", steps are years). `total` is None while unknown: which
+# extracts exist is learnt by asking until a 404, so their total is given once the last one is in.
+Progress = Callable[[str, int, int | None], None]
+UNXML_PROGRESS = "UN extracts"
+UNDL_PROGRESS = "Digital Library"
+PROGRESS_UNITS = {UNXML_PROGRESS: "files", UNDL_PROGRESS: "years"}
+
+
+class TerminalProgress:
+    """`Progress` drawn as one tqdm bar per source (the CLI's); silent when output is not a terminal."""
+
+    def __init__(self) -> None:
+        self._bars: dict[str, tqdm] = {}
+
+    def __call__(self, what: str, done: int, total: int | None) -> None:
+        bar = self._bars.get(what)
+        if bar is None:
+            unit = " " + PROGRESS_UNITS.get(what, "steps")
+            bar = self._bars[what] = tqdm(desc=what, unit=unit, total=total, disable=None, leave=False)
+        bar.total = total
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+
+
+def _no_progress(what: str, done: int, total: int | None) -> None:
+    pass
 
 
 class RebuildError(ValueError):
@@ -236,29 +270,37 @@ def sync(
     undl_base: str | None = None,
     since: int | None = None,
     show_progress: bool = True,
+    progress: Progress | None = None,
 ) -> SyncSummary:
     """Bring the store up to date: the UN's extracts, then (opt-in) the Digital Library.
 
     A bot challenge or robots.txt refusal stops that source at once and is reported in the summary.
+    `progress` is told how far the run has got (see `Progress`); without it, `show_progress` draws
+    tqdm bars on a terminal.
     """
     summary = SyncSummary()
     store.connect(db).close()  # create or migrate before anything is fetched
     archive = http.archive
     if archive is None:
         raise ValueError("sync needs a PoliteSession with a raw archive: every fetched body is kept for `rebuild`")
+    terminal = TerminalProgress() if progress is None and show_progress else None
+    report = progress or terminal or _no_progress
     requests_before = http.requests_sent
     try:
-        sync_unxml(db, http, archive, unxml_base, summary, show_progress)
+        sync_unxml(db, http, archive, unxml_base, summary, report)
         if include_undl:
-            sync_undl(db, http, undl_base, summary, since, show_progress)
+            sync_undl(db, http, undl_base, summary, since, report)
     except BotChallenge as error:
         summary.stopped = str(error)
+    finally:
+        if terminal is not None:
+            terminal.close()
     summary.requests = http.requests_sent - requests_before
     return summary
 
 
 def sync_unxml(
-    db: str | os.PathLike, http: PoliteSession, archive: RawArchive, base: str | None, summary: SyncSummary, show_progress: bool
+    db: str | os.PathLike, http: PoliteSession, archive: RawArchive, base: str | None, summary: SyncSummary, progress: Progress
 ) -> None:
     """Fetch every session's extract conditionally; re-read and save a file whole when it changed."""
     base = unxml.resolve_base(base)
@@ -273,17 +315,15 @@ def sync_unxml(
             return Validators(remembered.get("etag", ""), remembered.get("last_modified", ""))
         return None
 
-    bar = tqdm(desc="UN extracts", unit=" files", disable=None if show_progress else True, leave=False)
     found = 0
+    progress(UNXML_PROGRESS, found, None)
     try:
         for session_file in unxml.fetch_session_files(http, base, validators_for):
-            bar.update(1)
             found += 1
             response = session_file.response
             if response.not_modified:
                 summary.not_modified += 1
-                continue
-            if land(db, KIND_UNXML, response, known, summary):
+            elif land(db, KIND_UNXML, response, known, summary):
                 # Remembered only once the file is in the store: a kill before this line means a full re-fetch.
                 validators[response.url] = {
                     "etag": response.validators.etag,
@@ -291,19 +331,19 @@ def sync_unxml(
                     "sha256": response.sha256,
                 }
                 archive.save_validators(validators)
+            progress(UNXML_PROGRESS, found, None)
     except BotChallenge:
         raise
     except FetchError as error:  # robots.txt refusal, server errors, timeouts: this source stops
         summary.fail(f"UN extracts ({base})", str(error))
         return
-    finally:
-        bar.close()
+    progress(UNXML_PROGRESS, found, found)  # every series has reached its 404: now the total is known
     if not found:
         summary.fail(f"UN extracts ({base})", f"no {unxml.session_url(base, '74')}: is the base URL right (--unxml-base, $UNGA_UNXML_BASE)?")
 
 
 def sync_undl(
-    db: str | os.PathLike, http: PoliteSession, base: str | None, summary: SyncSummary, since: int | None, show_progress: bool
+    db: str | os.PathLike, http: PoliteSession, base: str | None, summary: SyncSummary, since: int | None, progress: Progress
 ) -> None:
     """List the Library's voting records year by year and save those the store lacks.
 
@@ -317,8 +357,8 @@ def sync_undl(
     this_year = datetime.now(timezone.utc).year
     first = since or (max(known.values()) if known else undl.FIRST_YEAR)
     years = range(first, this_year + 1)
-    bar = tqdm(years, desc="Digital Library", unit=" years", disable=None if show_progress else True, leave=False)
-    for year in bar:
+    progress(UNDL_PROGRESS, 0, len(years))
+    for done, year in enumerate(years, start=1):
         jrec = 1
         while True:
             try:
@@ -339,7 +379,6 @@ def sync_undl(
             page_ids = [listed.undl_id for listed in undl.split_search_page(response.body)]
             already = any(undl_id in known for undl_id in page_ids)
             land(db, KIND_YEAR_PAGE, response, known, summary)
-            bar.set_postfix(new=summary.new, failed=len(summary.failed))
             if total is None:
                 summary.fail(f"{year} voting records from {jrec}", f"{response.url}: no result count in the page; not a search page?")
                 break
@@ -356,7 +395,7 @@ def sync_undl(
                 break
             if already and stored_this_year >= total:
                 break
-    bar.close()
+        progress(UNDL_PROGRESS, done, len(years))
 
 
 def fetch_record(

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ from scraper import store
 from scraper.__main__ import main
 from scraper.http import BULK_FILE_URL, PoliteSession
 from scraper.raw import RawArchive
-from scraper.sync import fetch_record, rebuild, sync
+from scraper.sync import UNDL_PROGRESS, UNXML_PROGRESS, fetch_record, rebuild, sync
 from tests.localserver import LibrarySite, LocalServer, Reply, make_unxml_line, make_voting_record
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -174,6 +175,44 @@ def test_malformed_file_fails_alone_and_the_exit_is_non_zero(server, paths, caps
     assert "failed 1" in out and "74.json" in out and "not valid JSON" in out
     # 75 and ES-10 landed all the same.
     assert set(store.load_roll_calls(db)["symbol"]) == {"A/RES/75/901", "A/RES/ES-10/901"}
+
+
+def test_progress_counts_every_file_and_year_up_to_the_total(server, paths):
+    db, archive = paths
+    calls = []
+    summary = run_sync(server, db, archive, include_undl=True, since=2023, progress=lambda *call: calls.append(call))
+    assert summary.ok, summary.lines()
+    extracts = [(done, total) for what, done, total in calls if what == UNXML_PROGRESS]
+    library = [(done, total) for what, done, total in calls if what == UNDL_PROGRESS]
+    # The extracts' total is learnt at the end (each series is followed to its 404): 74, 75, ES-10.
+    assert extracts == [(0, None), (1, None), (2, None), (3, None), (3, 3)]
+    years = datetime.now(timezone.utc).year - 2023 + 1
+    assert library == [(done, years) for done in range(years + 1)]
+    assert calls.index((UNDL_PROGRESS, 0, years)) == len(extracts)  # one source after the other
+
+    calls.clear()
+    summary = run_sync(server, db, archive, progress=lambda *call: calls.append(call))
+    assert summary.not_modified == 3  # a file unchanged upstream (HTTP 304) counts as done all the same
+    assert calls == [(UNXML_PROGRESS, done, None) for done in range(4)] + [(UNXML_PROGRESS, 3, 3)]
+
+
+def test_first_run_page_syncs_the_extracts_and_gives_way_to_the_dashboard(server, tmp_path, monkeypatch):
+    """The page's "Sync now" against the local server: $UNGA_UNXML_BASE is the sync's own setting
+    for where the extracts are (the CLI's --unxml-base falls back to it)."""
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "fresh" / "unvotes.sqlite"
+    monkeypatch.setenv("UNGA_DB", str(db))
+    monkeypatch.setenv("UNGA_UNXML_BASE", f"{server.url}/data_extract/")
+    app = AppTest.from_file(str(REPOSITORY / "dashboard.py"), default_timeout=120).run()
+    assert app.title[0].value == "UN General Assembly votes"
+    app.button(key="first_run_sync").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    assert set(store.load_roll_calls(db)["symbol"]) == {"A/RES/74/901", "A/RES/74/903A", "A/RES/75/901", "A/RES/ES-10/901"}
+    assert {entry.url for entry in RawArchive(db.parent / "raw").entries()} >= {
+        f"{server.url}/data_extract/{name}.json" for name in ("74", "75", "ES-10")}
+    assert app.title[0].value != "UN General Assembly votes", "the first-run page did not give way to the dashboard"
 
 
 # ------------------------------------------------------------------------------ Digital Library

@@ -125,16 +125,28 @@ def _sync(db: str) -> None:
     )
     if st.button("Sync now", key="first_run_sync"):
         from scraper import sync
+        from scraper.raw import default_raw_dir
 
-        bar = st.progress(0.05, text="Fetching the UN's per-session extracts (a few seconds per session)…")
+        bar = st.progress(0.0, text="Fetching the UN's per-session extracts (a few seconds per session)…")
+
+        def show(what: str, done: int, total: int | None) -> None:
+            unit = sync.PROGRESS_UNITS.get(what, "steps")
+            if total:
+                bar.progress(done / total, text=f"{what}: {done} of {total} {unit}")
+            else:  # how many extracts exist is learnt as they come: a bar that slows, and fills at the end
+                bar.progress(done / (done + 3), text=f"{what}: {done} {unit} so far…")
+
         try:
-            with sync.open_session(sync.default_raw_dir(Path(db))) as http:
-                summary = sync.sync(db, http, show_progress=False)
+            with sync.open_session(default_raw_dir(db)) as http:
+                summary = sync.sync(db, http, show_progress=False, progress=show)
         except Exception as error:  # a network failure must read as a message, not a traceback
             bar.empty()
             st.error(f"The sync failed: {error}. Nothing half-done was kept; try again later, or import files.")
             return
-        bar.progress(1.0, text="Done.")
+        if summary.ok:
+            bar.progress(1.0, text=f"Done: {summary.new:,} new votes.")
+        else:
+            bar.empty()  # the lines below say what stopped it
         for line in summary.lines():
             st.caption(line)
         if summary.ok:

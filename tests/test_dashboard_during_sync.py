@@ -1,0 +1,231 @@
+"""The dashboard keeps serving while a sync writes to the store.
+
+A real writer — `python -m scraper import` of a few synthetic bulk files, which saves them all in
+one long write transaction — runs in a subprocess on a copy of the small store, while the
+dashboard renders its pages over and over: headless through Streamlit's AppTest, and from a real
+`streamlit run` server through Streamlit's own websocket protocol (the messages a browser tab
+exchanges with it). The store's WAL journal lets readers go on reading the last committed data;
+this checks that it does: no render fails, a render inside the write transaction shows the data
+from before it, and the first render after the commit shows the new data, with no restart.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.testing.v1 import AppTest
+from websockets.sync.client import connect
+
+from scraper import store
+from tests.conftest import write_small_bulk_file
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+DASHBOARD = str(REPOSITORY / "dashboard.py")
+# About shows the data version and the number of votes; Blocs is the page a link opens by default.
+PAGES = ("about", "blocs", "about", "resolutions")
+# Each file 79 years × 20 votes of the small store's 16 states, so the import's one transaction
+# lasts a few seconds (about 4 s here, on two cores shared with the renders).
+WRITER_FILES = 5
+WRITER_YEARS = range(1946, 2025)
+WRITER_VOTES_PER_YEAR = 20
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@dataclass
+class Render:
+    """What one render of a page showed, and whether it ran wholly inside the writer's transaction."""
+
+    how: str  # "AppTest" or "server"
+    page: str
+    title: str
+    version: str | None  # the data version the About page prints
+    votes: str | None  # the About page's "Recorded votes"
+    exceptions: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    inside_write: bool = False  # began after the writer's transaction had, and ended before it committed
+    before_commit: bool = True  # ended before the writer committed
+
+
+def write_lock_held(db: Path) -> bool:
+    """True when another connection holds the store's write lock (a write transaction is open)."""
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error), error
+        return True
+    finally:
+        probe.close()
+
+
+def shown_version(texts: list[str]) -> str | None:
+    found = [m[1] for text in texts if (m := re.search(r"data version `(\w+)`", text))]
+    return found[0] if found else None
+
+
+def render_headless(page: str, *, cold: bool) -> Render:
+    """Run the dashboard once with AppTest ($UNGA_DB set by the test); `cold` empties the data
+    cache first, so the render reads the store itself rather than what an earlier render cached."""
+    if cold:
+        st.cache_data.clear()
+    app = AppTest.from_file(DASHBOARD, default_timeout=60)
+    app.query_params["page"] = page
+    app.run()
+    votes = [metric.value for metric in app.metric if metric.label == "Recorded votes"]
+    return Render("AppTest", page, app.title[0].value if app.title else "",
+                  shown_version([block.value for block in app.markdown]), votes[0] if votes else None,
+                  [str(exception.value) for exception in app.exception])
+
+
+def render_on_server(base: str, page: str, *, cold: bool) -> Render:
+    """Open a session on the running server as a browser tab does, run the page, and collect what
+    the server sent until the run finished. `cold` first asks the server to clear its caches (the
+    "Clear cache" of Streamlit's menu)."""
+    elements = []
+    with connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"], max_size=None,
+                 open_timeout=30) as session:
+        if cold:
+            session.send(BackMsg(clear_cache=True).SerializeToString())
+        message = BackMsg()
+        message.rerun_script.query_string = f"page={page}"
+        session.send(message.SerializeToString())
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(session.recv(timeout=60))
+            kind = forward.WhichOneof("type")
+            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                elements.append(forward.delta.new_element)
+            # `?page=about` switches page, which ends the first run early and starts another.
+            if kind == "script_finished" and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                break
+    of_kind = lambda name: [getattr(element, name) for element in elements if element.WhichOneof("type") == name]  # noqa: E731
+    votes = [metric.body for metric in of_kind("metric") if metric.label == "Recorded votes"]
+    titles = [heading.body for heading in of_kind("heading") if heading.tag == "h1"]
+    return Render("server", page, titles[0] if titles else "", shown_version([m.body for m in of_kind("markdown")]),
+                  votes[0] if votes else None, [exception.message for exception in of_kind("exception")])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", DASHBOARD, "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPOSITORY, env={**os.environ, "UNGA_DB": str(db)}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+
+
+def test_dashboard_serves_the_old_data_during_a_write_and_the_new_data_after(small_store, tmp_path, monkeypatch):
+    db = tmp_path / "unvotes.sqlite"
+    with sqlite3.connect(small_store) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    store.connect(db).close()  # the copy in WAL mode, as every store is
+    monkeypatch.setenv("UNGA_DB", str(db))
+    log = tmp_path / "streamlit.log"
+    server, base = start_server(db, log)
+    try:
+        old_version = store.data_version(db)
+        old_votes = f"{len(store.load_roll_calls(db)):,}"
+        wait_until_healthy(base, server, log)
+        # One render of each kind before the write, so the renders during it don't pay for the
+        # first imports and each is short beside the write. The server's runs in its own process
+        # meanwhile: this one writes the files the writer will import (each its own source).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first_on_server = pool.submit(render_on_server, base, "about", cold=True)
+            files = [write_small_bulk_file(tmp_path / f"more-{seed}.csv", seed=seed, years=WRITER_YEARS,
+                                           per_year=WRITER_VOTES_PER_YEAR) for seed in range(100, 100 + WRITER_FILES)]
+            before = [render_headless("about", cold=True), first_on_server.result()]
+
+        writer = subprocess.Popen([sys.executable, "-m", "scraper", "import", *map(str, files), "--db", str(db), "--quiet"],
+                                  cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # Render, headless and on the server in turn, until the writer is done: first while it
+        # reads its files, then inside its transaction, perhaps across its commit.
+        during: list[Render] = []
+        started = time.monotonic()
+        while writer.poll() is None and time.monotonic() - started < 90:
+            page = PAGES[len(during) // 2 % len(PAGES)]
+            for render in (lambda: render_headless(page, cold=True), lambda: render_on_server(base, page, cold=True)):
+                locked_before = write_lock_held(db)
+                began = time.monotonic()
+                shown = render()
+                shown.seconds = time.monotonic() - began
+                shown.before_commit = store.data_version(db) == old_version
+                # Held before and after, and nothing committed in between: the whole render ran
+                # inside the writer's transaction.
+                shown.inside_write = locked_before and write_lock_held(db) and shown.before_commit
+                during.append(shown)
+        output, _ = writer.communicate(timeout=60)
+        elapsed = time.monotonic() - started
+
+        new_version = store.data_version(db)
+        new_votes = f"{len(store.load_roll_calls(db)):,}"
+        # Caches warm from the renders above, no restart: the new data version alone must make
+        # everything cached from the old data stale.
+        after = [render_headless("about", cold=False), render_on_server(base, "about", cold=False)]
+        for render in after:
+            render.before_commit = False
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    summary = f"writer ran {elapsed:.1f} s; renders:\n" + "\n".join(
+        f"{r.how:8} {r.page:12} {r.seconds:4.1f} s inside={r.inside_write!s:5} before_commit={r.before_commit!s:5} {r.title!r} "
+        f"{r.version} {r.votes} {r.exceptions}" for r in before + during + after)
+    assert writer.returncode == 0, output
+    assert new_version != old_version and new_votes != old_votes, output
+    for render in before + during + after:
+        assert not render.exceptions, summary
+        # A store it cannot read looks empty to the dashboard, which then shows the first-run page.
+        assert render.title and render.title != "UN General Assembly votes", summary
+    for how in ("AppTest", "server"):
+        assert any(r.inside_write and r.how == how for r in during), (
+            f"no {how} render ran wholly inside the write transaction: renders that wait for the commit "
+            f"(readers blocked by the writer), or a write too short for them (more WRITER_FILES)\n{summary}")
+    for render in before + during:
+        # A render that ended before the commit shows the old data; one the commit fell in may
+        # show either (it only has to render).
+        if render.page == "about" and render.before_commit:
+            assert (render.version, render.votes) == (old_version, old_votes), summary
+    for render in after:
+        assert (render.version, render.votes) == (new_version, new_votes), summary
+    server_log = log.read_text()
+    assert "Traceback" not in server_log and "locked" not in server_log, server_log[-3000:]
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert new_votes == f"{len(WRITER_YEARS) * WRITER_VOTES_PER_YEAR:,}"  # the small store's votes are among them
