@@ -10,31 +10,30 @@ in views/, one module each; they read the store through views/data.py's cached l
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 
-from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state
+from views import chart_library
 
 # A local icon: Streamlit fetches a Material or emoji page icon from Google's CDN, which a school
 # network or CI may not reach.
-st.set_page_config(page_title="UN General Assembly votes", page_icon=str(data.REPOSITORY / "static" / "favicon.png"),
+st.set_page_config(page_title="UN General Assembly votes", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
                    layout="wide")
+# Before the imports below (pandas, the analysis) and any read of the store: the browser loads the
+# chart library meanwhile (see views/chart_library.py).
+chart_slot = chart_library.start_loading()
+
+from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state  # noqa: E402
 
 db = data.store_path()
 version = data.read_version(db)
 
 if version is None:
+    chart_library.finish(chart_slot)
     st.navigation([st.Page(partial(first_run.render, db), title="Build the vote store", url_path="setup",
                            icon=":material/database:", default=True)]).run()
     st.stop()
-
-# Every page draws charts, and the browser starts loading the chart library (plotly.js, 4.6 MB; 2–3 s
-# on a modest machine) only when the first chart arrives. So a session's first run sends an empty
-# 10-pixel chart before anything is read or computed, and takes it away once the page is drawn.
-chart_library = st.sidebar.empty()
-if not st.session_state.get("_chart_library_sent"):
-    chart_library.plotly_chart({"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}},
-                               config={"staticPlot": True}, height=10, key="chart_library")
 
 catalog = data.load_catalog(db, version)
 context = controls.Context(db=db, version=version, catalog=catalog)
@@ -95,6 +94,4 @@ with st.sidebar:
 
 current.run()  # a page may add its own controls to the sidebar, below the shared ones
 controls.finish(page, st.sidebar.container())
-if not st.session_state.get("_chart_library_sent"):
-    st.session_state["_chart_library_sent"] = True
-    chart_library.empty()
+chart_library.finish(chart_slot)

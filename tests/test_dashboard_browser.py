@@ -200,7 +200,7 @@ def test_downloaded_map_opens_offline(browser, tmp_path):
     """A map saved with 'Download chart (HTML)' draws its shapes from the file alone."""
     import pandas as pd
 
-    from views.charts import figure_html, vote_world_map
+    from views.charts import _shape_names, figure_html, vote_world_map
 
     votes = pd.DataFrame({"country_code": ["USA", "BLR", "MMR", "CHN", "FRA", "BRA", "IND", "ZAF", "AUS", "CAN"],
                           "vote": ["Y", "N", "Y", "A", "Y", "Y", "A", "X", "Y", "Y"]})
@@ -211,8 +211,10 @@ def test_downloaded_map_opens_offline(browser, tmp_path):
     context.on("request", lambda request: requests.append(request.url))
     tab = context.new_page()
     tab.goto(path.as_uri())
-    tab.wait_for_function(f"() => document.querySelectorAll('{MAP_SHAPES}').length === 10", timeout=30_000)
-    # The land layer drew every shape of the shipped file, with nothing fetched.
-    assert tab.locator(".geo .layer.backplot path, .geo path").count() > 0
+    # Every shape of the shipped file is drawn (the 10 voting states in colour, the rest grey), with nothing fetched.
+    shapes = len(_shape_names())
+    tab.wait_for_function(f"() => document.querySelectorAll('{MAP_SHAPES}').length === {shapes}", timeout=30_000)
+    fills = tab.eval_on_selector_all(MAP_SHAPES, "paths => paths.map(path => getComputedStyle(path).fill)")
+    assert len(set(fills)) == 1 + 4  # grey, and Yes / No / Abstain / Non-voting
     assert [url for url in requests if not url.startswith("file:")] == []
     context.close()

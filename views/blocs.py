@@ -26,13 +26,8 @@ def render(context: Context) -> None:
                f"{'predecessors merged' if view.successors == 'merge' else 'predecessors apart'} · "
                f"non-voting {'as abstention' if view.nonvoting == 'abstain' else 'left out'}")
 
-    # On a session's first run the empty world map goes out first: the browser loads plotly.js and
-    # the shapes while the server computes the blocs, and the real map replaces it in place. (Later
-    # runs keep the previous map on screen until the new one arrives.)
     header = st.container()
     map_slot = st.empty()
-    if not st.session_state.get("_bloc_map_drawn"):
-        map_slot.plotly_chart(charts.blank_world_map(), config=charts.PLOTLY_CONFIG)
     try:
         with st.spinner("Finding the blocs…"):
             result = data.blocs(context.db, context.version, view.start_date, view.end_date, view.topic,
@@ -58,7 +53,6 @@ def render(context: Context) -> None:
     header.subheader("World map by bloc")
     world = charts.bloc_world_map(blocs, names, data.load_successions(context.db, context.version), highlight)
     map_slot.plotly_chart(world, config=charts.PLOTLY_CONFIG, key="bloc_map")
-    st.session_state["_bloc_map_drawn"] = True
     controls.html_download(world, f"bloc-map-{view.start_year}-{view.end_year}",
                            f"Voting blocs {view.period_label} ({topic})")
 
@@ -78,7 +72,7 @@ def render(context: Context) -> None:
         if view.k == "auto" and not criterion.empty:
             st.caption("The number of blocs with the best silhouette (how much closer each state is to its own "
                        "bloc than to the next) is chosen; higher is better.")
-            st.bar_chart(criterion.assign(k=criterion["k"].astype(str)), x="k", y="silhouette", height=220)
+            st.plotly_chart(charts.silhouette_bars(criterion, k), config=charts.PLOTLY_CONFIG, key="silhouette")
         else:
             st.caption(f"Fixed at {k} in the controls; choose 'automatic' to let the silhouette decide.")
 

@@ -2,9 +2,9 @@
 offline HTML a chart downloads as.
 
 Maps use plotly's own country shapes mechanism (`locationmode="ISO-3"`), but `PLOTLY_CONFIG`
-points plotly.js at the shapes the app ships (static/world_110m.json, served by Streamlit's static
-file serving) instead of its CDN, so maps draw with no internet. A downloaded chart carries plotly.js
-and those shapes inline.
+(views/chart_library.py) points plotly.js at the shapes the app ships (static/world_110m.json,
+served by Streamlit's static file serving) instead of its CDN, so maps draw with no internet. A
+downloaded chart carries plotly.js and those shapes inline.
 """
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from views.chart_library import PLOTLY_CONFIG
+
 STATIC = Path(__file__).resolve().parent.parent / "static"
 SHAPES_FILE = STATIC / "world_110m.json"
-# Relative, so it resolves under the app's own address (also behind a proxy path, as on
-# Streamlit Community Cloud): pages live one level deep (/blocs), static files at app/static/.
-PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 # Okabe–Ito, then Tol's muted: distinguishable with the common colour-vision deficiencies.
 BLOC_COLOURS = (
@@ -29,7 +28,8 @@ BLOC_COLOURS = (
 )
 VOTE_COLOURS = {"Yes": "#1a9850", "No": "#d73027", "Abstain": "#fdae61", "Non-voting": "#8c8c8c"}
 VOTE_LABELS = {"Y": "Yes", "N": "No", "A": "Abstain", "X": "Non-voting"}
-NO_DATA_COLOUR = "#eeeeee"
+NO_DATA_COLOUR = "#e4e4e4"
+NO_VOTE = "no recorded vote"
 
 
 def bloc_colour(bloc: int) -> str:
@@ -79,11 +79,8 @@ def _style_map(figure: go.Figure, height: int = 520) -> go.Figure:
         center_lon=0,
         lonaxis_range=[-180, 180],
         lataxis_range=[-58, 84],
-        showland=True,
-        landcolor=NO_DATA_COLOUR,
-        showcountries=True,
-        countrycolor="#ffffff",
-        countrywidth=0.4,
+        showland=False,  # every shape is drawn by the choropleth itself: see categorical_world_map
+        showcountries=False,
         showcoastlines=False,
         showocean=False,
         showlakes=False,
@@ -99,43 +96,40 @@ def _style_map(figure: go.Figure, height: int = 520) -> go.Figure:
     return figure
 
 
-def blank_world_map(height: int = 520) -> go.Figure:
-    """The world's shapes with no data: what a map shows while its data is computed."""
-    figure = go.Figure(go.Choropleth(locations=[], z=[], locationmode="ISO-3", showscale=False))
-    return _style_map(figure, height)
-
-
 def categorical_world_map(frame: pd.DataFrame, category: str, colours: Mapping[str, str],
                           hover: str = "name", order: Sequence[str] | None = None, height: int = 520) -> go.Figure:
     """A world map with one colour per category. `frame` has one row per country: country_code, the
-    `category` column, and `hover`.
+    `category` column, and `hover`. Every other shape of the world (non-members, territories) is
+    drawn grey, as "no recorded vote".
 
-    One Choropleth trace with a stepped colour scale draws every country (plotly.js converts the
-    world's shapes once per trace, so one trace draws several times faster than one per
-    category); empty Scattergeo traces give the legend its named colour swatches.
+    One Choropleth trace with a stepped colour scale draws every shape, the grey ones included
+    (plotly.js converts the world's shapes once per trace, so one trace draws several times faster
+    than one per category, and plotly's own land and border layers, which it redraws whole on every
+    update, are left off: 130 → 60 ms a redraw in headless Chromium). Empty Scattergeo traces give
+    the legend its named colour swatches.
     """
     categories = [c for c in (list(order) if order is not None else list(pd.unique(frame[category].astype(str))))
                   if (frame[category].astype(str) == str(c)).any()]
-    figure = go.Figure()
-    if not categories:
-        return _style_map(figure, height)
     index = {value: i for i, value in enumerate(categories)}
     shown = frame[frame[category].astype(str).isin(categories)]
     n = len(categories)
     scale = []
-    for i, value in enumerate(categories):
-        colour = colours.get(str(value), "#777777")
-        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    for i, value in enumerate(categories + [NO_VOTE]):
+        colour = NO_DATA_COLOUR if i == n else colours.get(str(value), "#777777")
+        scale += [[i / (n + 1), colour], [(i + 1) / (n + 1), colour]]
+    shape_names = _shape_names()
+    rest = sorted(set(shape_names) - set(shown["country_code"].astype(str)))
+    figure = go.Figure()
     figure.add_trace(
         go.Choropleth(
-            locations=shown["country_code"].astype(str),
+            locations=list(shown["country_code"].astype(str)) + rest,
             locationmode="ISO-3",
-            z=[index[str(v)] for v in shown[category].astype(str)],
-            zmin=-0.5, zmax=n - 0.5,
+            z=[index[str(v)] for v in shown[category].astype(str)] + [n] * len(rest),
+            zmin=-0.5, zmax=n + 0.5,
             colorscale=scale,
             showscale=False,
-            text=shown[hover].astype(str),
-            customdata=shown[category].astype(str),
+            text=list(shown[hover].astype(str)) + [shape_names[code] for code in rest],
+            customdata=list(shown[category].astype(str)) + [NO_VOTE] * len(rest),
             marker_line_color="#ffffff",
             marker_line_width=0.3,
             hovertemplate="%{text}<extra>%{customdata}</extra>",
@@ -150,6 +144,13 @@ def categorical_world_map(frame: pd.DataFrame, category: str, colours: Mapping[s
                           hoverinfo="skip")
         )
     return _style_map(figure, height)
+
+
+@lru_cache(maxsize=1)
+def _shape_names() -> dict[str, str]:
+    """ISO-3 code → name of every shape in the shipped world map, members of the Assembly or not."""
+    geometries = json.loads(_shapes_json())["objects"]["countries"]["geometries"]
+    return {shape["id"]: shape.get("properties", {}).get("name", shape["id"]).rstrip("\x00") for shape in geometries}
 
 
 def bloc_world_map(blocs: pd.DataFrame, names: Mapping[str, str], successions: pd.DataFrame,
@@ -221,6 +222,23 @@ def alignment_scatter(points: pd.DataFrame, names: Mapping[str, str], highlight:
         yaxis=dict(title="second dimension", zeroline=False, showticklabels=False, scaleanchor="x"),
         legend=dict(orientation="h", yanchor="top", y=-0.12),
     )
+    return figure
+
+
+def silhouette_bars(criterion: pd.DataFrame, chosen: int, height: int = 240) -> go.Figure:
+    """One bar per number of blocs tried (`criterion`: k, silhouette), the chosen number in colour.
+
+    A plotly chart rather than `st.bar_chart`: the page's other charts are plotly already, and a
+    Vega-Lite chart would make the browser load and start a second chart library for one chart.
+    """
+    chosen_colour, other_colour = BLOC_COLOURS[0], "#b8c4cf"
+    figure = go.Figure(go.Bar(
+        x=criterion["k"].astype(str), y=criterion["silhouette"],
+        marker_color=[chosen_colour if int(k) == chosen else other_colour for k in criterion["k"]],
+        hovertemplate="%{x} blocs: silhouette %{y:.3f}<extra></extra>",
+    ))
+    figure.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), xaxis_title="number of blocs",
+                         yaxis_title="mean silhouette", showlegend=False)
     return figure
 
 

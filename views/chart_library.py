@@ -1,0 +1,39 @@
+"""How the dashboard's charts reach the browser: plotly.js's configuration, and an early start.
+
+Every page draws plotly charts. The browser fetches and runs plotly.js (4.6 MB) only when the first
+chart arrives, which takes it 1–2 s on a modest machine, and fetches the world's shapes only when
+the first map is drawn. `start_loading` sends a tiny map the moment a session opens, before the
+server imports pandas or reads the store, so both loads overlap the server's own work instead of
+following it. This module imports nothing heavier than Streamlit for that reason.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+# Maps use plotly's own country shapes (`locationmode="ISO-3"`), fetched from `topojsonURL`: here the
+# app's static folder (static/world_110m.json, served by Streamlit's static file serving), not
+# plotly's CDN, so maps draw with no internet. Relative, so it resolves under the app's own address,
+# also behind a proxy path (Streamlit Community Cloud): pages live one level deep (/blocs).
+PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+_SENT = "_chart_library_sent"
+
+
+def start_loading():
+    """On a session's first run, put a 10-pixel world map at the top of the sidebar; returns its
+    slot, for `finish` to empty."""
+    slot = st.sidebar.empty()
+    if not st.session_state.get(_SENT):
+        tiny_map = {
+            "data": [{"type": "choropleth", "locations": [], "z": [], "locationmode": "ISO-3", "showscale": False}],
+            "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}},
+        }
+        slot.plotly_chart(tiny_map, config={**PLOTLY_CONFIG, "staticPlot": True}, height=10, key="chart_library")
+    return slot
+
+
+def finish(slot) -> None:
+    """At the end of the session's first run (the page's own charts are out), remove the tiny map."""
+    if not st.session_state.get(_SENT):
+        st.session_state[_SENT] = True
+        slot.empty()
