@@ -3,6 +3,9 @@ keyed by the data version, rebuilt when damaged, never filed under the wrong ver
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -92,3 +95,11 @@ def test_topic_tags_are_retagged_when_the_label_files_change(db, tmp_path):
     pd.testing.assert_frame_equal(topics.cached_topic_tags(db, unvotes_dir=labels), without)
     second = {path.name for path in (db.parent / "cache").glob("topic_tags-*.arrow")}
     assert len(first) == len(second) == 1 and first != second
+
+
+def test_the_import_command_leaves_the_votes_ready_for_the_dashboard(small_bulk_file, tmp_path):
+    db = tmp_path / "unvotes.sqlite"
+    result = subprocess.run([sys.executable, "-m", "scraper", "import", str(small_bulk_file), "--db", str(db), "--quiet"],
+                            cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    pd.testing.assert_frame_equal(pd.read_feather(votes_file(db)), store.load_votes(db))
