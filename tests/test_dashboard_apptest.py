@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,23 +13,10 @@ from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from scraper import store
+from tests.dashboard_helpers import assert_clean, open_app
 from views import state
 
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ("blocs", "outliers", "resolutions", "countries", "compare", "about")
-
-
-def open_app(db: Path, monkeypatch, **params: str) -> AppTest:
-    """Run the dashboard once against store `db`, as a browser opening `?params` would."""
-    monkeypatch.setenv("UNGA_DB", str(db))
-    app = AppTest.from_file(DASHBOARD, default_timeout=120)
-    for key, value in params.items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def assert_clean(app: AppTest) -> None:
-    assert not app.exception, [e.value for e in app.exception]
 
 
 def widget(app: AppTest, key: str):

@@ -10,14 +10,11 @@ from before it, and the first render after the commit shows the new data, with n
 """
 from __future__ import annotations
 
-import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +28,8 @@ from websockets.sync.client import connect
 
 from scraper import store
 from tests.conftest import write_small_bulk_file
+from tests.dashboard_helpers import DASHBOARD, REPOSITORY, start_dashboard, stop
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-DASHBOARD = str(REPOSITORY / "dashboard.py")
 # About shows the data version and the number of votes; Blocs is the page a link opens by default.
 PAGES = ("about", "blocs", "about", "resolutions")
 # Each file 79 years × 20 votes of the small store's 16 states, so the import's one transaction
@@ -121,34 +117,6 @@ def render_on_server(base: str, page: str, *, cold: bool) -> Render:
                   votes[0] if votes else None, [exception.message for exception in of_kind("exception")])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", DASHBOARD, "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPOSITORY, env={**os.environ, "UNGA_DB": str(db)}, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )
-    return process, f"http://127.0.0.1:{port}"
-
-
-def wait_until_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-
-
 def test_dashboard_serves_the_old_data_during_a_write_and_the_new_data_after(small_store, tmp_path, monkeypatch):
     db = tmp_path / "unvotes.sqlite"
     with sqlite3.connect(small_store) as source, sqlite3.connect(db) as copy:
@@ -156,11 +124,13 @@ def test_dashboard_serves_the_old_data_during_a_write_and_the_new_data_after(sma
     store.connect(db).close()  # the copy in WAL mode, as every store is
     monkeypatch.setenv("UNGA_DB", str(db))
     log = tmp_path / "streamlit.log"
-    server, base = start_server(db, log)
+    log_file = log.open("w")
+    server, base = start_dashboard(db, log_file)
     try:
+        if base is None:
+            pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
         old_version = store.data_version(db)
         old_votes = f"{len(store.load_roll_calls(db)):,}"
-        wait_until_healthy(base, server, log)
         # One render of each kind before the write, so the renders during it don't pay for the
         # first imports and each is short beside the write. The server's runs in its own process
         # meanwhile: this one writes the files the writer will import (each its own source).
@@ -199,8 +169,8 @@ def test_dashboard_serves_the_old_data_during_a_write_and_the_new_data_after(sma
         for render in after:
             render.before_commit = False
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
+        log_file.close()
 
     summary = f"writer ran {elapsed:.1f} s; renders:\n" + "\n".join(
         f"{r.how:8} {r.page:12} {r.seconds:4.1f} s inside={r.inside_write!s:5} before_commit={r.before_commit!s:5} {r.title!r} "

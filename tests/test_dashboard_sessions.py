@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from scraper import store
+from tests.dashboard_helpers import assert_clean, open_app
 from views import data, state
 
-DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 # Sessions 1–80 each open on 15 September of year 1945 + n and end the day before the next opens;
 # the 19th (1964–65) took no recorded vote, as in the real record, so the 18th runs until the 20th.
@@ -157,19 +156,6 @@ def test_special_sessions_are_left_out_of_the_session_numbers_but_inside_their_d
 
 # ----------------------------------------------------------------------------------------------
 # The app, headless
-
-
-def open_app(db: Path, monkeypatch, **params: str) -> AppTest:
-    """Run the dashboard once against store `db`, as a browser opening `?params` would."""
-    monkeypatch.setenv("UNGA_DB", str(db))
-    app = AppTest.from_file(DASHBOARD, default_timeout=120)
-    for key, value in params.items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def assert_clean(app: AppTest) -> None:
-    assert not app.exception, [e.value for e in app.exception]
 
 
 def count_votes_between_sessions(db: Path, first: int, last: int) -> int:

@@ -1,0 +1,66 @@
+"""What the dashboard's tests share: running it headless (AppTest) and serving it with `streamlit run`."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import IO
+
+from streamlit.testing.v1 import AppTest
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+DASHBOARD = str(REPOSITORY / "dashboard.py")
+
+
+def open_app(db: Path, monkeypatch, **params: str) -> AppTest:
+    """Run the dashboard once against store `db`, as a browser opening `?params` would."""
+    monkeypatch.setenv("UNGA_DB", str(db))
+    app = AppTest.from_file(DASHBOARD, default_timeout=120)
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def assert_clean(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_dashboard(db: Path, log: IO) -> tuple[subprocess.Popen, str]:
+    """`streamlit run dashboard.py` on a free local port, reading store `db`, output to `log`;
+    returns the process and its address once it answers its health check (None if it did not
+    within 60 s: the caller fails the test with the log)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", DASHBOARD, "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPOSITORY, env={**os.environ, "UNGA_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    return process, None
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
