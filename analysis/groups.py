@@ -478,15 +478,15 @@ def bloc_group_overlap(
     clustered = blocs.assign(country_code=blocs["country_code"].astype(str))
     names = clustered.drop_duplicates("bloc").set_index("bloc")["bloc_name"]
     sizes = clustered.groupby("bloc").size()
+    bloc_of = dict(zip(clustered["country_code"], clustered["bloc"]))
     rows = []
     members_on_day = _members_on(day)
     for group_id in groups:
         members = members_on_day.get(group_id, set())
-        in_blocs = clustered[clustered["country_code"].isin(members)]
-        overlaps = in_blocs.groupby("bloc").size()
+        member_blocs = [bloc_of[code] for code in members if code in bloc_of]
         for bloc in sorted(sizes.index):
-            overlap = int(overlaps.get(bloc, 0))
-            bloc_size, group_size = int(sizes[bloc]), len(in_blocs)
+            overlap = member_blocs.count(bloc)
+            bloc_size, group_size = int(sizes[bloc]), len(member_blocs)
             union = bloc_size + group_size - overlap
             rows.append({
                 "bloc": bloc,
