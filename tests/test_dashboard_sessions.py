@@ -241,3 +241,11 @@ def test_session_75_covers_the_myanmar_resolution_on_the_full_store(full_store, 
     app = open_app(full_store, monkeypatch, page="resolutions", sessions="76", q="A/RES/75/287")
     assert_clean(app)
     assert any(caption.value.startswith("0 votes in session 76") for caption in app.caption)
+
+
+def test_downloads_name_the_period_as_it_was_chosen():
+    by_sessions, _ = state.parse_params({"sessions": "70-79"}, CATALOG)
+    by_years, _ = state.parse_params({"from": "1990", "to": "1999"}, CATALOG)
+    one_session, _ = state.parse_params({"sessions": "75"}, CATALOG)
+    assert (by_sessions.period_slug, by_years.period_slug, one_session.period_slug) == (
+        "sessions-70-79", "1990-1999", "sessions-75")

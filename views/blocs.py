@@ -53,7 +53,7 @@ def render(context: Context) -> None:
     header.subheader("World map by bloc")
     world = charts.bloc_world_map(blocs, names, data.load_successions(context.db, context.version), highlight)
     map_slot.plotly_chart(world, config=charts.PLOTLY_CONFIG, key="bloc_map")
-    controls.html_download(world, f"bloc-map-{view.start_year}-{view.end_year}",
+    controls.html_download(world, f"bloc-map-{view.period_slug}",
                            f"Voting blocs {view.period_label} ({topic})")
 
     left, right = st.columns([1, 1])
@@ -64,7 +64,7 @@ def render(context: Context) -> None:
         st.plotly_chart(scatter, config=charts.PLOTLY_CONFIG, key="alignment_map")
         st.caption("Each dot is a state; the closer two dots, the more alike they voted (multidimensional "
                    "scaling of the agreement matrix, the United States on the right).")
-        controls.html_download(scatter, f"alignment-map-{view.start_year}-{view.end_year}",
+        controls.html_download(scatter, f"alignment-map-{view.period_slug}",
                                f"Alignment map {view.period_label} ({topic})")
     with right:
         st.subheader("How many blocs")
@@ -82,7 +82,7 @@ def render(context: Context) -> None:
                  column_config={"cohesion": st.column_config.NumberColumn(format="%.2f",
                                 help="Mean Agreement Index of the bloc's members (1 = always voted alike)."),
                                 "mean agreement": st.column_config.NumberColumn(format="%.2f")})
-    controls.csv_download(members, f"blocs-{view.start_year}-{view.end_year}")
+    controls.csv_download(members, f"blocs-{view.period_slug}")
 
     st.subheader("Who changed bloc since the previous period")
     with st.spinner("Comparing with the previous period…"):
@@ -102,7 +102,7 @@ def render(context: Context) -> None:
         if earlier is not None:
             st.caption(f"Compared with {earlier.period_label}.")
         st.dataframe(shown, hide_index=True, width="stretch")
-        controls.csv_download(shown, f"bloc-changes-{view.start_year}-{view.end_year}")
+        controls.csv_download(shown, f"bloc-changes-{view.period_slug}")
 
     st.subheader("How the blocs overlap the named groups")
     overlap = context_frames["overlap"]
@@ -116,7 +116,7 @@ def render(context: Context) -> None:
         st.dataframe(table.reset_index().rename(columns={"group_name": "group"}), hide_index=True, width="stretch",
                      column_config={label: st.column_config.ProgressColumn(label, format="percent", min_value=0,
                                                                            max_value=1) for label in labels.values()})
-        controls.csv_download(overlap, f"bloc-group-overlap-{view.start_year}-{view.end_year}")
+        controls.csv_download(overlap, f"bloc-group-overlap-{view.period_slug}")
 
 
 def _members_table(blocs: pd.DataFrame, cohesion: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:

@@ -76,7 +76,7 @@ def render(context: Context) -> None:
     }).sort_values("date", ascending=False, kind="stable")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)")})
-    controls.csv_download(table, f"splits-{a}-{b}-{view.start_year}-{view.end_year}")
+    controls.csv_download(table, f"splits-{a}-{b}-{view.period_slug}")
 
 
 def split_votes(matrix: pd.DataFrame, a: str, b: str) -> pd.DataFrame:

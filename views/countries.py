@@ -52,7 +52,7 @@ def render(context: Context) -> None:
                 "country": st.column_config.LinkColumn("compare", display_text=r"countries=[A-Z]+,([A-Z]+)",
                                                        help="Compare the two side by side"),
                 measure: st.column_config.NumberColumn(format="%.3f")})
-            column_name = f"{title.lower()}-partners-{country}-{view.start_year}-{view.end_year}"
+            column_name = f"{title.lower()}-partners-{country}-{view.period_slug}"
             controls.csv_download(table.drop(columns="country").assign(country_code=frame["country_code"]),
                                   column_name, container=column)
 
@@ -86,7 +86,7 @@ def render(context: Context) -> None:
     else:
         st.dataframe(alone, hide_index=True, width="stretch", column_config={
             "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)")})
-        controls.csv_download(alone, f"lone-votes-{country}-{view.start_year}-{view.end_year}")
+        controls.csv_download(alone, f"lone-votes-{country}-{view.period_slug}")
 
 
     st.subheader("Ideal point over time")

@@ -41,7 +41,7 @@ def render(context: Context) -> None:
         st.info("Nothing to list for this selection.", icon=":material/check_circle:")
         return
     st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
-    controls.csv_download(table, f"{chosen}-{view.start_year}-{view.end_year}")
+    controls.csv_download(table, f"{chosen}-{view.period_slug}")
 
 
 def _vote_link(symbol: str) -> str:

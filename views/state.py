@@ -145,6 +145,13 @@ class ViewState:
         return f"{self.sessions.label} ({years if self.start_year != self.end_year else self.start_year})"
 
     @property
+    def period_slug(self) -> str:
+        """The period as file names write it: '2015-2025', or 'sessions-70-79'."""
+        if self.sessions is None:
+            return f"{self.start_year}-{self.end_year}"
+        return "sessions-" + self.sessions.param
+
+    @property
     def period_params(self) -> dict[str, str]:
         """The URL parameters of the period alone (for links to another page with the same period)."""
         if self.sessions:
