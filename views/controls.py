@@ -231,10 +231,16 @@ def set_widget(attribute: str, value: Any) -> None:
 
 
 def csv_download(frame: pd.DataFrame, name: str, label: str = "Download CSV", container=None) -> None:
-    """A download button for a table, as CSV (UTF-8, no index)."""
+    """A download button for a table, as CSV (UTF-8, no index), written only when clicked: a file
+    made on every run is also fetched by the browser on every run, which slows each re-render."""
     container = container or st
-    container.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
+    container.download_button(label, lambda: table_csv(frame), file_name=f"{name}.csv",
                               mime="text/csv", key=f"csv_{name}", on_click="ignore", icon=":material/download:")
+
+
+def table_csv(frame: pd.DataFrame) -> bytes:
+    """A table as the CSV its download gives: UTF-8, a header row, no index."""
+    return frame.to_csv(index=False).encode("utf-8")
 
 
 def html_download(figure, name: str, title: str, label: str = "Download chart (HTML)", container=None) -> None:
