@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from scraper import store
+from scraper.cache import prepare_votes
 from scraper.importing import ImportFailed, import_files
 from scraper.symbols import normalise_symbol
 
@@ -82,16 +83,8 @@ def run_import(args: argparse.Namespace) -> int:
     report = import_files(args.paths, db=args.db, show_progress=not args.quiet)
     for line in report.lines():
         print(line)
-    _prepare_cache(args.db)
+    prepare_votes(args.db or store.default_db_path())
     return 0
-
-
-def _prepare_cache(db) -> None:
-    """Write the votes frame the dashboard and `python -m analysis` read first (`scraper.cache`), so
-    their first start after an import does not pay the second it takes to read the store."""
-    from scraper.cache import cached_votes
-
-    cached_votes(db or store.default_db_path())
 
 
 def run_setup(args: argparse.Namespace) -> int:
@@ -104,7 +97,7 @@ def run_setup(args: argparse.Namespace) -> int:
         print(f"building the store from {len(files)} files in {args.source_dir} …")
         for line in import_files(files, db=args.db, show_progress=not args.quiet).lines():
             print(line)
-        _prepare_cache(args.db)
+        prepare_votes(args.db or store.default_db_path())
         return 0
     print(f"no files in {args.source_dir}: syncing from the UN's per-session extracts (2019 on) instead. "
           "For 1946 on, download the UN Digital Library's bulk file (https://digitallibrary.un.org/record/4060887) "

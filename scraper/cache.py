@@ -49,9 +49,7 @@ def cached_frame(db: str | os.PathLike, name: str, build: Callable[[], pd.DataFr
     path = cache_path(db, name, version, key)
     try:
         return pd.read_feather(path)
-    except FileNotFoundError:
-        pass
-    except Exception:  # a damaged or truncated file (pyarrow raises its own error types): build it again
+    except Exception:  # missing, or damaged or truncated (pyarrow raises its own error types): build it
         pass
     frame = build()
     if data_version(db) != version:
@@ -85,6 +83,17 @@ def _remove_other_versions(kept: Path, name: str) -> None:
                 other.unlink()
             except OSError:
                 pass
+
+
+def prepare_votes(db: str | os.PathLike) -> None:
+    """Write the votes frame of store `db` to the cache unless it is there already (or the store is
+    empty or absent): what `import`, `setup`, `sync` and `rebuild` do last, so the dashboard's and
+    `python -m analysis`'s first start after them does not pay the second it takes to read the store."""
+    if not Path(db).exists():
+        return
+    version = data_version(db)
+    if version != "empty" and not cache_path(db, "votes", version).exists():
+        cached_votes(db)
 
 
 def cached_votes(db: str | os.PathLike) -> pd.DataFrame:

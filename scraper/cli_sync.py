@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from scraper import store
+from scraper.cache import prepare_votes
 from scraper.raw import RawArchive, default_raw_dir
 from scraper.sync import RebuildError, SyncSummary, fetch_record, open_session, rebuild, sync
 
@@ -77,12 +78,7 @@ def _report(summary: SyncSummary, db: Path) -> int:
         print(line)
     if summary.stopped:
         print(f"error: {summary.stopped}", file=sys.stderr)
-    if db.exists() and store.data_version(db) != "empty":
-        # The votes frame the dashboard and `python -m analysis` read first (scraper.cache): written
-        # now, their first start after this sync does not pay the second it takes to read the store.
-        from scraper.cache import cached_votes
-
-        cached_votes(db)
+    prepare_votes(db)
     return 0 if summary.ok else 1
 
 
