@@ -96,8 +96,10 @@ def prepare_votes(db: str | os.PathLike) -> None:
         cached_votes(db)
 
 
-def cached_votes(db: str | os.PathLike) -> pd.DataFrame:
-    """`scraper.store.load_votes(db)`, through the cache: every member vote, in 0.05 s instead of 1 s."""
+def cached_votes(db: str | os.PathLike, *, all_kinds: bool = False) -> pd.DataFrame:
+    """`scraper.store.load_votes(db, all_kinds=...)`, through the cache: every member vote, in 0.05 s
+    instead of 1 s. The two selections are two frames with their own files ("votes", "votes_all_kinds"),
+    so asking for one never evicts the other."""
     from scraper.store import load_votes
 
-    return cached_frame(db, "votes", lambda: load_votes(db))
+    return cached_frame(db, "votes_all_kinds" if all_kinds else "votes", lambda: load_votes(db, all_kinds=all_kinds))

@@ -2,7 +2,10 @@
 
 The data lives in three CSV files beside this module (``scraper/data/``): ``countries.csv`` (one row
 per state that ever sat in the Assembly), ``country_names.csv`` (every spelling any source uses, with
-dates where one name meant different states) and ``successions.csv`` (who followed whom). Countries
+dates where one name meant different states), ``successions.csv`` (who followed whom),
+``seat_codes.csv`` (where researchers code a seat's votes under another state than the Library
+does: the Republic of China before 25 Oct 1971, the FRY from 1992) and ``representation_notes.csv``
+(who cast a seat's votes when that is in question: Myanmar after 2021, South Africa 1974–94…). Countries
 are keyed by code, never by name: a name that is not in the table is an error, never a blank.
 """
 from __future__ import annotations
@@ -25,6 +28,9 @@ __all__ = [
     "load_country_table",
     "load_name_table",
     "load_successions_table",
+    "seat_code",
+    "load_representation_notes",
+    "representation_notes",
 ]
 
 NAME_TABLE_PATH = "scraper/data/country_names.csv"  # where the error message sends the user
@@ -203,3 +209,48 @@ def find_continuator(code: str) -> str:
             raise ValueError(f"scraper/data/successions.csv: continuator cycle through {code}")
         seen.add(code)
     return code
+
+
+@functools.cache
+def _seat_codes() -> tuple[tuple[str, str, str, str], ...]:
+    table = _read_data_csv("seat_codes.csv")
+    return tuple((r.source_code, r.valid_from or "0000-00-00", r.valid_to or "9999-99-99", r.country_code)
+                 for r in table.itertuples(index=False))
+
+
+def seat_code(code: str, date: str | dt.date) -> str:
+    """The code a seat's vote is stored under on ``date``, given the code a source wrote.
+
+    The Library writes CHN for China's seat throughout and YUG for Yugoslavia's; researchers code
+    the Republic of China's votes until 25 October 1971 as TWN (as in Voeten's data) and the
+    Federal Republic of Yugoslavia's from 27 April 1992 as SCG (``seat_codes.csv``). Any other code
+    is returned as it is.
+    """
+    if code not in _recoded():
+        return code
+    day = _as_iso_date(date)
+    for source, start, end, target in _seat_codes():
+        if source == code and start <= day <= end:
+            return target
+    return code
+
+
+@functools.cache
+def _recoded() -> frozenset[str]:
+    return frozenset(source for source, *_ in _seat_codes())
+
+
+def load_representation_notes() -> pd.DataFrame:
+    """One row per note on who cast a seat's votes: country_code, valid_from, valid_to (inclusive
+    ISO dates, valid_to "" = still so), note (plain words, for the dashboard and ``show``)."""
+    return _read_data_csv("representation_notes.csv").copy()
+
+
+def representation_notes(code: str, date: str | dt.date | None = None) -> list[str]:
+    """The notes about ``code``'s seat that hold on ``date`` (all of them without a date)."""
+    table = _read_data_csv("representation_notes.csv")
+    rows = table[table["country_code"] == code]
+    if date is not None:
+        day = _as_iso_date(date)
+        rows = rows[(rows["valid_from"] <= day) & ((rows["valid_to"] == "") | (day <= rows["valid_to"]))]
+    return list(rows["note"])

@@ -6,6 +6,7 @@ data dictionary. WAL journaling lets readers (the dashboard) keep reading while 
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -22,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from scraper import countries
+from scraper.merging import RecordSummary, find_merges
 from scraper.records import MemberVote, RollCall
+from scraper.symbols import normalise_symbol, parse_symbol
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Which source's observation of a vote becomes the store's row, best first. The Library's voting
 # records list every member (non-voting ones too) under the Library's own codes; the UN's extracts
@@ -120,7 +123,75 @@ _MIGRATIONS: dict[int, str] = {
         continuator      INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # Version 2: one recorded vote, one roll call. A source's record is keyed by its own symbol and
+    # points at the roll call it was merged into (`merged` says why, empty when the record names
+    # the roll call); roll calls get a `kind` and an `excluded` reason. The old tables are rebuilt
+    # from the kept observations (`_replay_observations`), so no source record is lost.
+    2: """
+    ALTER TABLE observations RENAME TO observations_v1;
+    DROP TABLE disagreements;
+    DROP TABLE votes;
+    DROP TABLE roll_calls;
+    CREATE TABLE roll_calls (
+        roll_call_id     INTEGER PRIMARY KEY,
+        symbol           TEXT NOT NULL UNIQUE,
+        undl_id          INTEGER,
+        date             TEXT NOT NULL,
+        session          TEXT NOT NULL,
+        title            TEXT NOT NULL DEFAULT '',
+        agenda           TEXT NOT NULL DEFAULT '',
+        subjects         TEXT NOT NULL DEFAULT '',
+        meeting          TEXT NOT NULL DEFAULT '',
+        draft            TEXT NOT NULL DEFAULT '',
+        committee_report TEXT NOT NULL DEFAULT '',
+        yes              INTEGER,
+        no               INTEGER,
+        abstain          INTEGER,
+        non_voting       INTEGER,
+        members          INTEGER,
+        sponsors         TEXT NOT NULL DEFAULT '',
+        sdgs             TEXT NOT NULL DEFAULT '',
+        source           TEXT NOT NULL,
+        flag             TEXT,
+        kind             TEXT NOT NULL DEFAULT 'resolution' CHECK (kind IN ('resolution', 'decision', 'other')),
+        excluded         TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX roll_calls_by_date ON roll_calls (date);
+    CREATE INDEX roll_calls_by_undl_id ON roll_calls (undl_id);
+    CREATE TABLE votes (
+        roll_call_id     INTEGER NOT NULL REFERENCES roll_calls,
+        country_code     TEXT NOT NULL,
+        country_name     TEXT NOT NULL,
+        vote             TEXT NOT NULL CHECK (vote IN ('Y', 'N', 'A', 'X')),
+        stated_intention TEXT NOT NULL DEFAULT '' CHECK (stated_intention IN ('', 'Y', 'N', 'A')),
+        PRIMARY KEY (roll_call_id, country_code)
+    ) WITHOUT ROWID;
+    CREATE TABLE observations (
+        source_kind  TEXT NOT NULL,
+        symbol       TEXT NOT NULL,
+        roll_call_id INTEGER NOT NULL REFERENCES roll_calls,
+        source_id    INTEGER NOT NULL REFERENCES sources,
+        undl_id      INTEGER,
+        yes          INTEGER,
+        no           INTEGER,
+        abstain      INTEGER,
+        non_voting   INTEGER,
+        members      INTEGER,
+        record       BLOB NOT NULL,
+        merged       TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (source_kind, symbol)
+    );
+    CREATE INDEX observations_by_roll_call ON observations (roll_call_id);
+    CREATE INDEX observations_by_symbol ON observations (symbol);
+    CREATE TABLE disagreements (
+        roll_call_id INTEGER PRIMARY KEY REFERENCES roll_calls,
+        sources      TEXT NOT NULL,
+        detail       TEXT NOT NULL
+    );
+    """,
 }
+
+EXCLUDED_NO_VOTES = "no member voted Yes, No or Abstain (0-0-0): not a recorded vote"
 
 
 class StoreError(RuntimeError):
@@ -197,6 +268,24 @@ def _migrate(conn: sqlite3.Connection) -> None:
             conn.execute(f"PRAGMA user_version = {target}")
             if target == 1:
                 _refresh_country_tables(conn)
+            if target == 2:
+                _replay_observations(conn)
+
+
+def _replay_observations(conn: sqlite3.Connection) -> None:
+    """Rebuild roll calls, votes and disagreements from the kept source records (migration 2):
+    every record is saved again under its canonical symbol, then the merge rule runs."""
+    rows = conn.execute("SELECT o.source_kind, o.source_id, o.record FROM observations_v1 o ORDER BY o.source_id").fetchall()
+    dates = set()
+    for kind, source_id, payload in rows:
+        roll_call = _decode(payload)
+        roll_call.symbol = normalise_symbol(roll_call.symbol)
+        _save_roll_call(conn, SourceInfo(kind, "", ""), source_id, _with_codes(roll_call, "the store"))
+        dates.add(roll_call.date)
+    conn.execute("DROP TABLE observations_v1")
+    _apply_merge_rule(conn, dates)
+    if rows:
+        _stamp_data_version(conn)
 
 
 @contextmanager
@@ -245,6 +334,8 @@ def save_batches(
             for source, roll_calls in batches:
                 summary.add(_save_source(conn, source, roll_calls, progress))
             if summary.new or summary.changed:
+                # Several records of one vote (a resolution and its parts…) become one roll call.
+                _apply_merge_rule(conn, {rc.date for _, roll_calls in batches for rc in roll_calls})
                 _stamp_data_version(conn)
     finally:
         if not isinstance(db, sqlite3.Connection):
@@ -296,7 +387,7 @@ def _with_codes(roll_call: RollCall, source_name: str) -> RollCall:
     coded = []
     seen: dict[str, str] = {}
     for vote in roll_call.votes:
-        code = vote.country_code if vote.country_code in known else ""
+        code = countries.seat_code(vote.country_code, roll_call.date) if vote.country_code in known else ""
         if not code:
             try:
                 code = countries.resolve_code(vote.country_name, roll_call.date)
@@ -314,44 +405,55 @@ def _with_codes(roll_call: RollCall, source_name: str) -> RollCall:
 
 
 def _save_roll_call(conn: sqlite3.Connection, source: SourceInfo, source_id: int, roll_call: RollCall) -> tuple[str, str | None]:
-    row = conn.execute("SELECT roll_call_id FROM roll_calls WHERE symbol = ?", (roll_call.symbol,)).fetchone()
+    """Save one source record. It joins the roll call that already holds this source's record of
+    the symbol, else the roll call of that symbol (or the one a record of that symbol was merged
+    into), else a new one."""
+    roll_call.symbol = normalise_symbol(roll_call.symbol)
     payload = _encode(roll_call)
-    if row is None:
-        outcome = "new"
-        roll_call_id = conn.execute(
-            "INSERT INTO roll_calls (symbol, date, session, source) VALUES (?, ?, ?, ?)",
-            (roll_call.symbol, roll_call.date, roll_call.session, source.kind),
-        ).lastrowid
-    else:
-        roll_call_id = row[0]
-        previous = conn.execute(
-            "SELECT record FROM observations WHERE roll_call_id = ? AND source_kind = ?", (roll_call_id, source.kind)
-        ).fetchone()
-        if previous is not None and previous[0] == payload:
+    previous = conn.execute("SELECT roll_call_id, record, merged FROM observations WHERE source_kind = ? AND symbol = ?",
+                            (source.kind, roll_call.symbol)).fetchone()
+    merged = ""
+    if previous is not None:
+        if previous[1] == payload:
             return "unchanged", None
-        outcome = "changed"
+        roll_call_id, merged, outcome = previous[0], previous[2], "changed"
+    else:
+        row = (conn.execute("SELECT roll_call_id FROM roll_calls WHERE symbol = ?", (roll_call.symbol,)).fetchone()
+               or conn.execute("SELECT roll_call_id FROM observations WHERE symbol = ? LIMIT 1", (roll_call.symbol,)).fetchone())
+        if row is None:
+            outcome = "new"
+            roll_call_id = conn.execute(
+                "INSERT INTO roll_calls (symbol, date, session, source) VALUES (?, ?, ?, ?)",
+                (roll_call.symbol, roll_call.date, roll_call.session, source.kind),
+            ).lastrowid
+        else:
+            roll_call_id, outcome = row[0], "changed"
     conn.execute(
-        "INSERT OR REPLACE INTO observations (roll_call_id, source_kind, source_id, yes, no, abstain, non_voting, members, record)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (roll_call_id, source.kind, source_id, roll_call.yes, roll_call.no, roll_call.abstain,
-         roll_call.non_voting, roll_call.members, payload),
+        "INSERT OR REPLACE INTO observations (source_kind, symbol, roll_call_id, source_id, undl_id, yes, no, abstain,"
+        " non_voting, members, record, merged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (source.kind, roll_call.symbol, roll_call_id, source_id, roll_call.undl_id, roll_call.yes, roll_call.no,
+         roll_call.abstain, roll_call.non_voting, roll_call.members, payload, merged),
     )
     flag = _settle(conn, roll_call_id, new=(outcome == "new"), latest=(source.kind, roll_call))
     return outcome, flag
 
 
-def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool, latest: tuple[str, RollCall]) -> str | None:
+def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool = False, latest: tuple[str, RollCall] | None = None) -> str | None:
     """Choose the observation that becomes the store's row (SOURCE_RANK), write it and its votes,
-    and record where sources disagree. Returns the chosen record's flag, if any."""
+    and record where sources disagree. Returns the chosen record's flag, if any.
+
+    Among records of the best source, the one whose symbol names the roll call wins, then the
+    broadest symbol (the whole before a part), then the latest saved."""
+    (name,) = conn.execute("SELECT symbol FROM roll_calls WHERE roll_call_id = ?", (roll_call_id,)).fetchone()
     if new:
         observations = [latest]
     else:
         rows = conn.execute(
-            "SELECT source_kind, record FROM observations WHERE roll_call_id = ? ORDER BY source_id", (roll_call_id,)
+            "SELECT source_kind, record FROM observations WHERE roll_call_id = ? ORDER BY source_id, symbol", (roll_call_id,)
         ).fetchall()
         observations = [(kind, _decode(record)) for kind, record in rows]
-    # Stable sort by rank; the latest saved of the best rank comes last and wins.
-    ranked = sorted(observations, key=lambda o: -SOURCE_RANK[o[0]])
+    # Stable sort, best last: the latest saved of the best rank and naming symbol wins.
+    ranked = sorted(observations, key=lambda o: (-SOURCE_RANK[o[0]], o[1].symbol == name, parse_symbol(o[1].symbol).breadth))
     kind, chosen = ranked[-1]
     if not chosen.votes:  # counts only: take member votes from a source that has them, if any
         with_votes = [o for o in ranked if o[1].votes]
@@ -360,13 +462,14 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool, latest: t
     flag = vote_count_flag(chosen)
     merged = _fill_blanks(chosen, [o[1] for o in reversed(ranked)])
     tallies = _tallies(merged)
+    excluded = EXCLUDED_NO_VOTES if tallies[:3] == (0, 0, 0) else ""
     conn.execute(
         "UPDATE roll_calls SET undl_id = ?, date = ?, session = ?, title = ?, agenda = ?, subjects = ?, meeting = ?,"
         " draft = ?, committee_report = ?, yes = ?, no = ?, abstain = ?, non_voting = ?, members = ?, sponsors = ?,"
-        " sdgs = ?, source = ?, flag = ? WHERE roll_call_id = ?",
-        (merged.undl_id, merged.date, merged.session, merged.title, merged.agenda, "|".join(merged.subjects),
-         merged.meeting, merged.draft, merged.committee_report, *tallies, "|".join(merged.sponsors),
-         "|".join(merged.sdgs), kind, flag, roll_call_id),
+        " sdgs = ?, source = ?, flag = ?, kind = ?, excluded = ? WHERE roll_call_id = ?",
+        (merged.undl_id, merged.date, parse_symbol(name).session or merged.session, merged.title, merged.agenda,
+         "|".join(merged.subjects), merged.meeting, merged.draft, merged.committee_report, *tallies,
+         "|".join(merged.sponsors), "|".join(merged.sdgs), kind, flag, parse_symbol(name).kind, excluded, roll_call_id),
     )
     if not new:
         conn.execute("DELETE FROM votes WHERE roll_call_id = ?", (roll_call_id,))
@@ -377,6 +480,48 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool, latest: t
     if not new:
         _record_disagreement(conn, roll_call_id, observations)
     return flag
+
+
+def _apply_merge_rule(conn: sqlite3.Connection, dates: set[str]) -> None:
+    """Merge the roll calls of `dates` that are one vote (scraper.merging): the survivor takes the
+    others' source records (each keeps its own symbol and says why it joined), the others go."""
+    if not dates:
+        return
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_dates (date TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM merge_dates")
+    conn.executemany("INSERT OR IGNORE INTO merge_dates VALUES (?)", [(d,) for d in dates])
+    # Only days with two roll calls can hold a merge.
+    rows = conn.execute(
+        "SELECT r.roll_call_id, r.symbol, r.date, r.meeting, r.title, r.yes, r.no, r.abstain, r.source,"
+        " (SELECT group_concat(country_code || vote, ',') FROM (SELECT country_code, vote FROM votes v"
+        "   WHERE v.roll_call_id = r.roll_call_id AND v.vote != 'X' ORDER BY country_code))"
+        " FROM roll_calls r WHERE r.date IN (SELECT date FROM roll_calls WHERE date IN (SELECT date FROM merge_dates)"
+        "  GROUP BY date HAVING COUNT(*) > 1)").fetchall()
+    summaries = [RecordSummary(key=r[0], symbol=r[1], date=r[2], meeting=r[3], title=r[4],
+                               ballots=frozenset((r[9] or "").split(",")) - {""}, tallies=(r[5], r[6], r[7]),
+                               rank=SOURCE_RANK[r[8]]) for r in rows]
+    merges, _ = find_merges(summaries)
+    for merge in merges:
+        named = conn.execute(
+            f"SELECT roll_call_id FROM roll_calls WHERE symbol = ? AND roll_call_id IN ({','.join('?' * len(merge.keys))})",
+            (merge.name, *merge.keys)).fetchone()
+        survivor = named[0] if named else min(merge.keys)
+        others = [k for k in merge.keys if k != survivor]
+        marks = ",".join("?" * len(others))
+        conn.execute(f"UPDATE observations SET roll_call_id = ? WHERE roll_call_id IN ({marks})", (survivor, *others))
+        for table in ("votes", "disagreements", "roll_calls"):
+            conn.execute(f"DELETE FROM {table} WHERE roll_call_id IN ({marks})", others)
+        if conn.execute("SELECT 1 FROM roll_calls WHERE symbol = ? AND roll_call_id != ?", (merge.name, survivor)).fetchone():
+            # The name is another day's vote (a range spelled like it): keep the survivor's own symbol.
+            merge = dataclasses.replace(merge, name=conn.execute(
+                "SELECT symbol FROM roll_calls WHERE roll_call_id = ?", (survivor,)).fetchone()[0])
+        conn.execute("UPDATE roll_calls SET symbol = ? WHERE roll_call_id = ?", (merge.name, survivor))
+        reasons = {s.symbol: why for s in summaries if s.key in merge.reasons for why in [merge.reasons[s.key]]}
+        for symbol, earlier in conn.execute("SELECT DISTINCT symbol, merged FROM observations WHERE roll_call_id = ?",
+                                            (survivor,)).fetchall():
+            why = "" if symbol == merge.name else reasons.get(symbol) or earlier or next(iter(merge.reasons.values()), "")
+            conn.execute("UPDATE observations SET merged = ? WHERE roll_call_id = ? AND symbol = ?", (why, survivor, symbol))
+        _settle(conn, survivor)
 
 
 def _tallies(roll_call: RollCall) -> tuple[int | None, ...]:
@@ -427,7 +572,7 @@ def _record_disagreement(conn: sqlite3.Connection, roll_call_id: int, observatio
     if len(observations) < 2:
         return
     details = []
-    kinds = [kind for kind, _ in observations]
+    kinds = list(dict.fromkeys(kind for kind, _ in observations))
     tallies = {kind: tuple(_tallies(rc)[:3]) for kind, rc in observations}
     if len(set(tallies.values())) > 1:
         details.append("Y/N/A tallies: " + "; ".join(f"{k} {'/'.join(map(str, t))}" for k, t in tallies.items()))
@@ -466,7 +611,7 @@ def _decode(payload: bytes) -> RollCall:
 @functools.cache
 def _country_files_digest() -> str:
     digest = hashlib.sha256()
-    for name in ("countries.csv", "country_names.csv", "successions.csv"):
+    for name in ("countries.csv", "country_names.csv", "successions.csv", "seat_codes.csv"):
         digest.update((Path(countries.__file__).parent / "data" / name).read_bytes())
     return digest.hexdigest()
 
@@ -538,16 +683,24 @@ def data_version(db=None) -> str:
     return row[0] if row else "empty"
 
 
-def load_votes(db=None) -> pd.DataFrame:
+# What analyses count by default: resolutions that were voted on. `all_kinds=True` adds decisions,
+# other records and those excluded (every member non-voting).
+_COUNTED = "kind = 'resolution' AND excluded = ''"
+
+
+def load_votes(db=None, *, all_kinds: bool = False) -> pd.DataFrame:
     """One row per (roll call, member state): roll_call_id, symbol, date, session, country_code, vote.
 
     `vote` is Y, N, A or X (a member that did not vote). `symbol`, `session`, `country_code` and
     `vote` are categoricals: a million rows load in about a second and take little memory.
+    Resolutions only, without records on which no member voted, unless `all_kinds` (decisions too).
     """
+    where = "" if all_kinds else f" WHERE {_COUNTED}"
     with _reading(db) as conn:
-        calls = conn.execute("SELECT roll_call_id, symbol, date, session FROM roll_calls ORDER BY roll_call_id").fetchall()
+        calls = conn.execute(f"SELECT roll_call_id, symbol, date, session FROM roll_calls{where} ORDER BY roll_call_id").fetchall()
         # One string per roll call ("AFGY,ALBY,…") instead of a tuple per member: 4x faster to fetch.
-        packed = conn.execute("SELECT roll_call_id, group_concat(country_code || vote, ',') FROM votes"
+        within = "" if all_kinds else f" WHERE roll_call_id IN (SELECT roll_call_id FROM roll_calls{where})"
+        packed = conn.execute(f"SELECT roll_call_id, group_concat(country_code || vote, ',') FROM votes{within}"
                               " GROUP BY roll_call_id ORDER BY roll_call_id").fetchall()
     call_ids = np.array([c[0] for c in calls], dtype=np.int64)
     members = [text.split(",") if text else [] for _, text in packed]
@@ -565,13 +718,53 @@ def load_votes(db=None) -> pd.DataFrame:
     })
 
 
-def load_roll_calls(db=None) -> pd.DataFrame:
-    """One row per recorded vote, with its metadata, tallies, chosen source and flag (see the README)."""
+def load_roll_calls(db=None, *, all_kinds: bool = False) -> pd.DataFrame:
+    """One row per recorded vote, with its metadata, tallies, chosen source, flag, kind and
+    exclusion reason (see the README). Resolutions that were voted on only, unless `all_kinds`."""
+    where = "" if all_kinds else f" WHERE {_COUNTED}"
     with _reading(db) as conn:
         frame = pd.read_sql_query(
             "SELECT roll_call_id, symbol, undl_id, date, session, title, agenda, subjects, meeting, draft,"
-            " committee_report, yes, no, abstain, non_voting, members, sponsors, sdgs, source, flag"
-            " FROM roll_calls ORDER BY date, roll_call_id", conn)
+            " committee_report, yes, no, abstain, non_voting, members, sponsors, sdgs, source, flag, kind, excluded"
+            f" FROM roll_calls{where} ORDER BY date, roll_call_id", conn)
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column in ("undl_id", "yes", "no", "abstain", "non_voting", "members"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def find_roll_call(db, symbol: str) -> tuple[int, str] | None:
+    """(roll_call_id, symbol) of the roll call a symbol names, in any spelling: its canonical
+    symbol, or the symbol of a source record merged into it (`A/RES/61/128[B-IV]` finds
+    `A/RES/61/128A-B`). None if the store has no such vote."""
+    canonical = normalise_symbol(symbol)
+    with _reading(db) as conn:
+        row = conn.execute("SELECT roll_call_id, symbol FROM roll_calls WHERE symbol = ?", (canonical,)).fetchone()
+        if row is None:
+            row = conn.execute("SELECT r.roll_call_id, r.symbol FROM observations o JOIN roll_calls r USING (roll_call_id)"
+                               " WHERE o.symbol = ? LIMIT 1", (canonical,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def load_symbol_aliases(db=None) -> pd.DataFrame:
+    """One row per other symbol that names a roll call (a merged source record's symbol):
+    alias, roll_call_id, symbol (the roll call's own). Search uses it so old spellings still find their vote."""
+    with _reading(db) as conn:
+        return pd.read_sql_query(
+            "SELECT DISTINCT o.symbol AS alias, r.roll_call_id, r.symbol FROM observations o JOIN roll_calls r"
+            " USING (roll_call_id) WHERE o.symbol != r.symbol ORDER BY o.symbol", conn)
+
+
+def load_records(db=None) -> pd.DataFrame:
+    """One row per source record, as the source gave it (the Library's records one by one):
+    source_kind, record_symbol, undl_id, roll_call_id and symbol of the roll call it belongs to, date,
+    the record's own yes/no/abstain/non_voting/members, and `merged`: why it was merged into a roll
+    call under another symbol (empty when the record names its roll call)."""
+    with _reading(db) as conn:
+        frame = pd.read_sql_query(
+            "SELECT o.source_kind, o.symbol AS record_symbol, o.undl_id, r.roll_call_id, r.symbol, r.date,"
+            " o.yes, o.no, o.abstain, o.non_voting, o.members, o.merged FROM observations o"
+            " JOIN roll_calls r USING (roll_call_id) ORDER BY r.date, r.roll_call_id, o.source_id, o.symbol", conn)
     frame["date"] = pd.to_datetime(frame["date"])
     for column in ("undl_id", "yes", "no", "abstain", "non_voting", "members"):
         frame[column] = frame[column].astype("Int64")
@@ -579,12 +772,14 @@ def load_roll_calls(db=None) -> pd.DataFrame:
 
 
 def load_member_votes(db, symbol: str) -> pd.DataFrame:
-    """One row per member on one roll call: country_code, country_name (as written then), vote, stated_intention."""
+    """One row per member on one roll call (the symbol in any spelling, see `find_roll_call`):
+    country_code, country_name (as written then), vote, stated_intention."""
     with _reading(db) as conn:
+        found = find_roll_call(conn, symbol)
         return pd.read_sql_query(
             "SELECT v.country_code, v.country_name, v.vote, v.stated_intention FROM votes v"
-            " JOIN roll_calls r USING (roll_call_id) WHERE r.symbol = ? ORDER BY v.country_name",
-            conn, params=(symbol,))
+            " WHERE v.roll_call_id = ? ORDER BY v.country_name",
+            conn, params=(found[0] if found else -1,))
 
 
 def load_countries(db=None) -> pd.DataFrame:
@@ -622,7 +817,8 @@ def load_disagreements(db=None) -> pd.DataFrame:
 def load_observations(db, symbol: str) -> list[tuple[str, RollCall]]:
     """Every source's own record of one vote, as (source kind, RollCall), oldest first."""
     with _reading(db) as conn:
+        found = find_roll_call(conn, symbol)
         rows = conn.execute(
-            "SELECT o.source_kind, o.record FROM observations o JOIN roll_calls r USING (roll_call_id)"
-            " WHERE r.symbol = ? ORDER BY o.source_id", (symbol,)).fetchall()
+            "SELECT o.source_kind, o.record FROM observations o WHERE o.roll_call_id = ? ORDER BY o.source_id, o.symbol",
+            (found[0] if found else -1,)).fetchall()
     return [(kind, _decode(record)) for kind, record in rows]
