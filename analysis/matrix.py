@@ -16,19 +16,17 @@ import pandas as pd
 VOTE_VALUES: dict[str, float] = {"Y": 1.0, "A": 2.0, "N": 3.0}
 VOTE_LETTERS: dict[float, str] = {value: letter for letter, value in VOTE_VALUES.items()}
 
-# Which successor continues a predecessor when the store's successions table has no `continuator`
-# column: the UN's own practice (Russia continued the USSR's seat; the FRY/Serbia and Montenegro
-# and then Serbia continued Yugoslavia's; the Czech Republic is the usual continuation of
-# Czechoslovakia in vote datasets; West Germany absorbed the GDR; North Yemen's seat became
-# Yemen's; Tanganyika's became Tanzania's).
+# Which successor continues a predecessor's seat when the store's successions table has no
+# `continuator` column: the UN's own practice (Russia continued the USSR's seat; the FRY/Serbia and
+# Montenegro and then Serbia continued Yugoslavia's; the Czech Republic is the usual continuation of
+# Czechoslovakia in vote datasets). The GDR, South Yemen and Zanzibar are not here: Germany, Yemen
+# and Tanzania continue the FRG's, North Yemen's and Tanganyika's own seats, which sat beside
+# theirs, so merging them would put two seats' votes under one code.
 DEFAULT_CONTINUATORS: dict[str, str] = {
     "SUN": "RUS",
     "YUG": "SCG",
     "SCG": "SRB",
     "CSK": "CZE",
-    "DDR": "DEU",
-    "YMD": "YEM",
-    "ZZB": "TZA",
 }
 
 NonVoting = Literal["exclude", "abstain"]
@@ -90,23 +88,34 @@ def _truthy(value: object) -> bool:
 
 
 def merge_successor_votes(votes: pd.DataFrame, successions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Relabel predecessor states with the code of their continuing successor.
+    """Relabel predecessor states with the code of the successor that continues their seat.
 
     One row is one (roll call, member state) as in `load_votes`, with predecessor codes replaced
-    (USSR's votes become RUS's). Where predecessor and successor both voted on one roll call (the
-    GDR and the FRG, the two Yemens before 1990) the successor's own vote is kept and the
-    predecessor's row dropped: the merged series follows the state that continues.
+    (USSR's votes become RUS's). No vote is ever dropped: on a roll call where the successor has a
+    row of its own (a state that sat beside its successor, as the GDR beside the FRG), the
+    predecessor keeps its own code there. The China seat is not merged: the Republic of China's
+    votes until 25 Oct 1971 (TWN) and the People's Republic's (CHN) are different governments with
+    opposite alignments, as in Voeten's data; there is no succession row between them.
     """
     mapping = resolve_continuators(successions)
     categories = votes["country_code"].astype("category")
     merged_from = categories.isin(list(mapping)).to_numpy()
     if not merged_from.any():
         return votes
-    relabelled = np.array([mapping.get(str(code), str(code)) for code in categories.cat.categories], dtype=object)
+    labels = np.array([str(code) for code in categories.cat.categories], dtype=object)
+    relabelled = np.array([mapping.get(code, code) for code in labels], dtype=object)
+    codes = categories.cat.codes.to_numpy()
+    target = relabelled[codes]
+    # (roll call, code) pairs that already exist: a predecessor is relabelled only where its successor has no row.
+    roll_call = votes["roll_call_id"].to_numpy()
+    existing = pd.MultiIndex.from_arrays([roll_call[~merged_from], labels[codes[~merged_from]]])
+    wanted = pd.MultiIndex.from_arrays([roll_call[merged_from], target[merged_from]])
+    clash = np.zeros(len(votes), dtype=bool)
+    clash[np.flatnonzero(merged_from)[wanted.isin(existing) | wanted.duplicated(keep=False)]] = True
+    final = np.where(merged_from & ~clash, target, labels[codes])
     out = votes.copy()
-    out["country_code"] = pd.Categorical(relabelled[categories.cat.codes.to_numpy()])
-    clash = out.duplicated(["roll_call_id", "country_code"], keep=False).to_numpy()
-    return out[~(clash & merged_from)]
+    out["country_code"] = pd.Categorical(final)
+    return out
 
 
 def select_votes(

@@ -1,6 +1,7 @@
 """The command line: build the vote store from the UN's files and ask it about any vote.
 
     python -m scraper import FILE...     python -m scraper status     python -m scraper show A/RES/75/287
+    python -m scraper audit              (the fidelity report)
 """
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import os
 import sys
 from pathlib import Path
 
-from scraper import store
+import pandas as pd
+
+from scraper import countries, store
 from scraper.cache import prepare_votes
 from scraper.importing import ImportFailed, import_files
-from scraper.symbols import normalise_symbol
+from scraper.symbols import normalise_symbol, parse_symbol
 
 SHARED_DATA = store.REPOSITORY.parent / "shared" / "data"
 VOTE_WORDS = {"Y": "in favour", "N": "against", "A": "abstaining", "X": "not voting"}
@@ -68,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = add("show", "One vote: metadata, tallies and every member's vote.", run_show)
     command.add_argument("symbol", help="resolution symbol, e.g. A/RES/75/287 (spacing and part letters as you like)")
+    command.add_argument("--json", action="store_true", help="print JSON instead of text")
+    command.add_argument("--records", action="store_true",
+                         help="also list every source record of this vote one by one (the Library's records "
+                              "merged into it, with why)")
+
+    command = add("audit", "The fidelity report: roll calls per session and kind, merged records, flags, "
+                  "disagreements between sources and the checks that must hold (exit 1 if one fails).", run_audit)
+    command.add_argument("--all", action="store_true", help="list every merge, pair kept apart and session")
     command.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     try:  # the network commands (sync, fetch-record, rebuild) live beside the HTTP code
@@ -124,10 +135,14 @@ def run_status(args: argparse.Namespace) -> int:
     print(f"disagreements between sources: {len(status['disagreements'])}")
     for item in status["disagreements"][:limit]:
         print(f"  {item['symbol']} ({item['date']}): {item['detail']}")
+    print(f"merged: {sum(len(m['records']) for m in status['merges'])} source records into "
+          f"{len(status['merges'])} roll calls (one recorded vote, one roll call; python -m scraper audit says why)")
+    for item in status["merges"][:limit]:
+        print(f"  {item['symbol']} ({item['date']}): {', '.join(item['records'])}")
     print(f"flagged records (member votes don't add up to the record's tallies): {len(status['flagged'])}")
     for item in status["flagged"][:limit]:
         print(f"  {item['symbol']} ({item['date']}, {item['source']}): {item['flag']}")
-    if limit and max(len(status["disagreements"]), len(status["flagged"])) > limit:
+    if limit and max(len(status["disagreements"]), len(status["flagged"]), len(status["merges"])) > limit:
         print("(--all lists them all)")
     return 0
 
@@ -152,6 +167,10 @@ def collect_status(db) -> dict:
                 "SELECT source_kind, COUNT(*) FROM observations GROUP BY source_kind ORDER BY source_kind")),
             "sources": store.load_sources(conn).to_dict("records"),
             "disagreements": store.load_disagreements(conn).to_dict("records"),
+            "merges": [{"symbol": symbol, "date": date, "records": records.split(",")} for symbol, date, records in conn.execute(
+                "SELECT r.symbol, r.date, group_concat(o.symbol, ',') FROM roll_calls r JOIN observations o USING (roll_call_id)"
+                " WHERE r.roll_call_id IN (SELECT roll_call_id FROM observations WHERE merged != '')"
+                " GROUP BY r.roll_call_id ORDER BY r.date, r.symbol")],
             "flagged": [dict(zip(("symbol", "date", "source", "flag"), row)) for row in conn.execute(
                 "SELECT symbol, date, source, flag FROM roll_calls WHERE flag IS NOT NULL ORDER BY date, symbol")],
         }
@@ -160,33 +179,44 @@ def collect_status(db) -> dict:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    symbol = normalise_symbol(args.symbol)
     conn = store.connect(args.db, readonly=True)
     try:
-        row = conn.execute("SELECT * FROM roll_calls WHERE symbol = ?", (symbol,)).fetchone()
-        if row is None:
+        found = store.find_roll_call(conn, args.symbol)
+        if found is None:
+            symbol = normalise_symbol(args.symbol)
+            base = parse_symbol(symbol).base
             suggestions = [s for (s,) in conn.execute(
-                "SELECT symbol FROM roll_calls WHERE symbol LIKE ? ORDER BY symbol LIMIT 5", (symbol.rstrip("ABC") + "%",))]
+                "SELECT symbol FROM roll_calls WHERE symbol LIKE ? ORDER BY symbol LIMIT 5", (base + "%",))]
             hint = f" Close matches: {', '.join(suggestions)}." if suggestions else ""
             print(f"error: no recorded vote {symbol} in the store.{hint} "
                   "Only resolutions adopted by a recorded vote are stored.", file=sys.stderr)
             return 1
+        roll_call_id, symbol = found
+        row = conn.execute("SELECT * FROM roll_calls WHERE roll_call_id = ?", (roll_call_id,)).fetchone()
         columns = [c[0] for c in conn.execute("SELECT * FROM roll_calls LIMIT 0").description]
         record = dict(zip(columns, row))
         members = store.load_member_votes(conn, symbol).to_dict("records")
         disagreement = conn.execute("SELECT sources, detail FROM disagreements WHERE roll_call_id = ?",
-                                    (record["roll_call_id"],)).fetchone()
+                                    (roll_call_id,)).fetchone()
         observations = {kind: {"yes": rc.yes, "no": rc.no, "abstain": rc.abstain, "non_voting": rc.non_voting,
                                "members": rc.members}
                         for kind, rc in store.load_observations(conn, symbol)}
+        records = store.load_records(conn)
+        records = records[records["roll_call_id"] == roll_call_id]
     finally:
         conn.close()
     record["disagreement"] = disagreement[1] if disagreement else None
     record["observations"] = observations
+    record["records"] = [{k: (None if v is None or v is pd.NA else v) for k, v in r.items()} for r in
+                         records.drop(columns=["roll_call_id", "symbol", "date"]).astype(object).to_dict("records")]
+    record["representation_notes"] = {code: notes for code in sorted({m["country_code"] for m in members})
+                                      if (notes := countries.representation_notes(code, record["date"]))}
     record["votes"] = members
     if args.json:
-        print(json.dumps(record, indent=2, ensure_ascii=False))
+        print(json.dumps(record, indent=2, ensure_ascii=False, default=str))
         return 0
+    if normalise_symbol(args.symbol) != record["symbol"]:
+        print(f"({normalise_symbol(args.symbol)} is one of the records of this vote)")
     print(f"{record['symbol']}  {record['title']}")
     print(f"adopted {record['date']} (session {record['session']}), meeting {record['meeting'] or '—'}, "
           f"UN Digital Library record {record['undl_id'] or '—'}")
@@ -194,10 +224,28 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"agenda: {record['agenda']}")
     print(f"tallies: {record['yes']} in favour, {record['no']} against, {record['abstain']} abstaining, "
           f"{record['non_voting']} not voting, of {record['members']} members (source: {record['source']})")
+    if record["kind"] != "resolution":
+        print(f"kind: {record['kind']} (analyses count resolutions only unless asked for all kinds)")
+    if record["excluded"]:
+        print(f"excluded from analyses: {record['excluded']}")
+    if parse_symbol(record["symbol"]).is_placeholder:
+        print("flag: placeholder symbol: no source gives this resolution's number yet")
     if record["flag"]:
         print(f"flag: {record['flag']}")
     if disagreement:
         print(f"sources disagree ({disagreement[0]}): {disagreement[1]}")
+    merged = [r for r in record["records"] if r["merged"]]
+    if merged:
+        print(f"one vote, recorded by the sources as {len(record['records'])} records: "
+              + ", ".join(sorted({r['record_symbol'] for r in record['records']})) + " (--records lists them)")
+    for code, notes in record["representation_notes"].items():
+        for note in notes:
+            print(f"note on {code}: {note}")
+    if args.records:
+        print(f"\nsource records ({len(record['records'])}):")
+        for r in record["records"]:
+            print(f"  {r['record_symbol']:<22} {r['source_kind']:<12} record {r['undl_id'] or '—'}  "
+                  f"{r['yes']}/{r['no']}/{r['abstain']}/{r['non_voting']}" + (f"  merged: {r['merged']}" if r["merged"] else ""))
     for code in "YNAX":
         names = [m["country_name"] + (f" [{m['country_code']}]") + (
                  f" (later stated: {VOTE_WORDS[m['stated_intention']]})" if m["stated_intention"] else "")
@@ -205,6 +253,18 @@ def run_show(args: argparse.Namespace) -> int:
         print(f"\n{VOTE_WORDS[code]} ({len(names)}):")
         print("  " + ", ".join(names) if names else "  —")
     return 0
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from scraper.audit import fidelity_report, report_lines
+
+    report = fidelity_report(args.db)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    else:
+        for line in report_lines(report, everything=args.all):
+            print(line)
+    return 0 if all(c["ok"] or not c["hard"] for c in report["checks"]) else 1
 
 
 if __name__ == "__main__":

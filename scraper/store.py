@@ -246,6 +246,15 @@ def connect(db: str | os.PathLike | None = None, *, readonly: bool = False) -> s
                 "python -m scraper import ../shared/data/undl_ga_voting_1946-2025.csv.gz ../shared/data/unxml/*.json"
             )
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None)
+        if 0 < conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            # A store written by an older version: migrate it once (readers need the new columns).
+            conn.close()
+            try:
+                connect(path).close()
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"the store at {path} has an older schema and cannot be migrated here ({error}): "
+                                 "open it once where it can be written (python -m scraper status)") from error
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)

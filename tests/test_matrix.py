@@ -104,19 +104,37 @@ def test_without_continuator_column_the_default_map_decides():
     mapping = resolve_continuators(SUCCESSIONS.drop(columns="continuator"))
     assert mapping["SUN"] == "RUS" and mapping["YUG"] == "SRB" and mapping["DDR"] == "DEU"
     assert resolve_continuators(None)["CSK"] == "CZE"
-    assert set(DEFAULT_CONTINUATORS) == {"SUN", "YUG", "SCG", "CSK", "DDR", "YMD", "ZZB"}
+    # Only successors that continue the predecessor's seat: not Germany (the FRG's seat), Yemen, Tanzania.
+    assert set(DEFAULT_CONTINUATORS) == {"SUN", "YUG", "SCG", "CSK"}
 
 
-def test_merge_successors_joins_series_and_keeps_the_successors_own_vote_on_overlap():
+def test_merge_successors_joins_series_and_never_drops_a_vote_on_overlap():
     votes = make_votes({
         1: {"SUN": "N", "UKR": "N", "DDR": "N", "DEU": "Y"},  # GDR and FRG both members
         2: {"RUS": "Y", "UKR": "A", "DEU": "Y"},
+        3: {"YUG": "A", "SCG": "N"},  # two predecessors of one seat on one day: neither merged, both kept
     })
     merged = merge_successor_votes(votes, SUCCESSIONS)
     got = {(r.roll_call_id, r.country_code): r.vote for r in merged.astype({"country_code": str, "vote": str}).itertuples()}
-    assert got == {(1, "RUS"): "N", (1, "UKR"): "N", (1, "DEU"): "Y", (2, "RUS"): "Y", (2, "UKR"): "A", (2, "DEU"): "Y"}
+    assert got == {(1, "RUS"): "N", (1, "UKR"): "N", (1, "DDR"): "N", (1, "DEU"): "Y", (2, "RUS"): "Y",
+                   (2, "UKR"): "A", (2, "DEU"): "Y", (3, "YUG"): "A", (3, "SCG"): "N"}
+    assert len(merged) == len(votes)
     matrix = vote_matrix(votes, successions=SUCCESSIONS, merge_successors=True)
-    assert list(matrix.index) == ["DEU", "RUS", "UKR"]
+    assert list(matrix.index) == ["DDR", "DEU", "RUS", "SCG", "UKR", "YUG"]
+
+
+def test_merge_successors_on_the_real_store_keeps_every_gdr_and_south_yemen_vote(full_store):
+    from scraper.store import load_successions, load_votes
+
+    votes = load_votes(full_store)
+    merged = merge_successor_votes(votes, load_successions(full_store))
+    assert len(merged) == len(votes)
+    assert not merged.duplicated(["roll_call_id", "country_code"]).any()
+    counts = merged["country_code"].astype(str).value_counts()
+    before = votes["country_code"].astype(str).value_counts()
+    assert counts["DDR"] == before["DDR"] > 0 and counts["YMD"] == before["YMD"] > 0
+    assert "SUN" not in counts and counts["RUS"] == before["RUS"] + before["SUN"]
+    assert "CSK" not in counts and "TWN" in counts  # the China seat is not merged (a documented choice)
     kept_apart = vote_matrix(votes)
     assert {"SUN", "DDR", "RUS"} <= set(kept_apart.index)
 
