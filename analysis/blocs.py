@@ -76,7 +76,9 @@ def country_labels(countries: pd.DataFrame | None) -> dict[str, str]:
         if code in labels or not isinstance(name, str) or not name:
             continue
         plain = re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
-        words = [word.lower() if word.lower() in _SMALL_WORDS and i else word.capitalize() for i, word in enumerate(plain.split())]
+        # Each hyphenated piece capitalised: "GUINEA-BISSAU" → "Guinea-Bissau", "TIMOR-LESTE" → "Timor-Leste".
+        words = [word.lower() if word.lower() in _SMALL_WORDS and i else "-".join(p.capitalize() for p in word.split("-"))
+                 for i, word in enumerate(plain.split())]
         labels[str(code)] = " ".join(words)
     return labels
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from views import controls, data
+from views import controls, data, fidelity
 from views.controls import Context
 
 SOURCES = """
@@ -106,6 +106,8 @@ def render(context: Context) -> None:
         table = flagged[["symbol", "date", "flag"]].assign(date=flagged["date"].dt.date)
         st.dataframe(table, hide_index=True, width="stretch")
         controls.csv_download(table, "flagged")
+
+    fidelity.show_fidelity_report(context.db, context.version)
 
     st.header("How each measure is defined")
     st.markdown(MEASURES)

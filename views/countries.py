@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis.matrix import SelectionError
 from views import charts, controls, data
+from views import fidelity
 from views.controls import Context
 from views.state import MAX_PARTNERS, MEASURES
 
@@ -23,6 +24,7 @@ def render(context: Context) -> None:
         partners = controls.countries_picker("Partners to follow over time", "partners", catalog, MAX_PARTNERS)
     view = controls.view()
     st.title(names.get(country, country))
+    fidelity.show_country_notes(country, names)
     measure = MEASURES[view.measure]
 
     st.subheader(f"Closest and farthest partners, {view.period_label}")

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scraper.symbols import normalise_symbol
-from views import charts, controls, data
+from views import charts, controls, data, fidelity
 from views.controls import Context
 
 MAX_RESULTS = 300
@@ -21,6 +21,8 @@ def render(context: Context) -> None:
     roll_calls = data.load_roll_calls(context.db, context.version)
     if view.vote:
         symbol = normalise_symbol(view.vote)
+        if not (roll_calls["symbol"] == symbol).any():  # an old spelling, or a record merged into a vote
+            symbol = fidelity.vote_symbol(context.db, context.version, view.vote) or symbol
         match = roll_calls[roll_calls["symbol"] == symbol]
         if match.empty:
             st.warning(f"No recorded vote {view.vote[:40]} in the store; search for it below.",
@@ -119,6 +121,7 @@ def _show_vote(context: Context, roll_call: pd.Series) -> None:
         st.warning(f"This record is flagged: {roll_call['flag']}", icon=":material/flag:")
 
     members = data.load_member_votes(context.db, context.version, symbol)
+    fidelity.show_representation_notes(members["country_code"], roll_call["date"], names)
     if members.empty:
         st.info("The source gives the tallies only, not how each state voted.")
         return
