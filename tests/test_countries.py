@@ -25,6 +25,7 @@ from scraper.countries import (
     members_on,
     normalise_name,
     resolve_code,
+    seat_code,
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -86,7 +87,11 @@ def test_normalise_name(spelling, key):
         ("ZANZIBAR", "1963-12-17", "ZZB"),
         ("CZECHOSLOVAKIA", "1980-01-01", "CSK"),
         ("YUGOSLAVIA", "1980-01-01", "YUG"),
-        ("YUGOSLAVIA", "2000-10-31", "YUG"),  # the SFRY's seat, listed non-voting 1992–2000
+        ("YUGOSLAVIA", "1992-04-26", "YUG"),  # the SFRY, until its dissolution
+        ("YUGOSLAVIA", "1992-08-25", "SCG"),  # the FRY's votes of 1992, then its empty seat, listed non-voting to 2000
+        ("YUGOSLAVIA", "2000-10-31", "SCG"),
+        ("CHINA", "1971-10-25", "TWN"),  # the Republic of China held the seat until resolution 2758 (XXVI)
+        ("CHINA", "1971-10-26", "CHN"),
         ("YUGOSLAVIA", "2000-11-01", "SCG"),  # FR Yugoslavia, admitted 2000-11-01 (A/RES/55/12)
         ("YUGOSLAVIA", dt.date(2002, 12, 20), "SCG"),
         ("SERBIA AND MONTENEGRO", "2004-01-01", "SCG"),
@@ -131,7 +136,7 @@ def test_country_table_is_well_formed():
     assert countries["admitted"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
     left = countries.loc[countries["left"] != ""]
     assert (left["left"] > left["admitted"]).all()
-    assert set(left["country_code"]) == {"SUN", "CSK", "YUG", "SCG", "DDR", "YMD", "ZZB"}
+    assert set(left["country_code"]) == {"SUN", "CSK", "YUG", "SCG", "DDR", "YMD", "ZZB", "TWN"}
     # Zanzibar (a member 1963-12-16 to 1964-04-26) never had an ISO or M49 code.
     assert set(countries.loc[countries["un_m49"] == "", "country_code"]) == {"ZZB"}
     assert countries["un_m49"].str.fullmatch(r"(\d{3})?").all()
@@ -150,10 +155,13 @@ def test_successions_have_one_continuator_each():
     assert set(successions["kind"]) <= {"dissolution", "merger", "absorption"}
     continuators = successions.loc[successions["continuator"] == 1]
     assert continuators["predecessor_code"].is_unique
-    assert set(continuators["predecessor_code"]) == set(successions["predecessor_code"])
+    # Only successors that continue the predecessor's seat; Germany, Yemen and Tanzania continue the
+    # FRG's, North Yemen's and Tanganyika's own seats, which sat beside the GDR's, South Yemen's, Zanzibar's.
     assert dict(zip(continuators["predecessor_code"], continuators["successor_code"])) == {
-        "SUN": "RUS", "CSK": "CZE", "YUG": "SCG", "SCG": "SRB", "DDR": "DEU", "YMD": "YEM", "ZZB": "TZA",
+        "SUN": "RUS", "CSK": "CZE", "YUG": "SCG", "SCG": "SRB",
     }
+    not_continued = successions.loc[successions["continuator"] == 0].groupby("predecessor_code")["successor_code"].apply(set)
+    assert {"DDR": {"DEU"}, "YMD": {"YEM"}, "ZZB": {"TZA"}}.items() <= not_continued.to_dict().items()
 
 
 def test_every_predecessor_has_left_the_un():
@@ -208,8 +216,10 @@ def test_members_on_around_successions():
     assert "DDR" not in members_on("1990-10-03")
     assert "YMD" in members_on("1990-05-21") and "YMD" not in members_on("1990-05-22")
     assert "ZZB" in members_on("1964-01-01") and "ZZB" not in members_on("1964-04-26")
-    assert "YUG" in members_on("2000-10-31") and "SCG" not in members_on("2000-10-31")
-    assert "SCG" in members_on("2000-11-01") and "YUG" not in members_on("2000-11-01")
+    assert "YUG" in members_on("1992-04-26") and "SCG" not in members_on("1992-04-26")
+    assert "SCG" in members_on("1992-04-27") and "YUG" not in members_on("1992-04-27")  # the FRY held the seat
+    assert "TWN" in members_on("1971-10-25") and "CHN" not in members_on("1971-10-25")
+    assert "CHN" in members_on("1971-10-26") and "TWN" not in members_on("1971-10-26")
     assert {"SRB", "MNE"} <= members_on("2006-07-01") and "SCG" not in members_on("2006-07-01")
 
 
@@ -234,7 +244,10 @@ def bulk_votes() -> pd.DataFrame:
 def test_every_bulk_name_resolves_and_agrees_with_the_library_code(bulk_votes):
     assert bulk_votes["code"].notna().all()
     coded = bulk_votes.loc[bulk_votes["ms_code"] != ""]
-    disagree = coded.loc[coded["ms_code"] != coded["code"], ["ms_name", "date", "ms_code", "code"]]
+    # The Library's CHN before 26 Oct 1971 is the Republic of China's seat: researchers' TWN (seat_codes.csv).
+    recoded = pd.Series([seat_code(c, d) for c, d in zip(coded["ms_code"], coded["date"])], index=coded.index)
+    assert set(coded.loc[recoded != coded["ms_code"], "ms_code"]) == {"CHN"}
+    disagree = coded.loc[recoded != coded["code"], ["ms_name", "date", "ms_code", "code"]]
     assert disagree.empty, disagree.drop_duplicates("ms_name").to_string()
     assert not bulk_votes.duplicated(["undl_id", "code"]).any()
 
@@ -285,8 +298,11 @@ def test_south_africa_1974_1994_stays_a_member_listed_non_voting(bulk_votes):
 @needs_shared
 def test_yugoslavia_votes_until_1992_then_sits_empty_until_fr_yugoslavia_is_admitted(bulk_votes):
     rows = bulk_votes.loc[bulk_votes["ms_name"] == "YUGOSLAVIA"]
+    assert set(rows.loc[rows["date"] < "1992-04-27", "code"]) == {"YUG"}
+    fry_1992 = rows.loc[rows["date"].between("1992-04-27", "1992-09-30")]
+    assert set(fry_1992["code"]) == {"SCG"} and set(fry_1992["ms_vote"]) == {"N"}  # the FRY's own votes
     empty_seat = rows.loc[rows["date"].between("1992-10-01", "2000-10-31")]
-    assert set(empty_seat["ms_vote"]) == {"X"} and set(empty_seat["code"]) == {"YUG"}
+    assert set(empty_seat["ms_vote"]) == {"X"} and set(empty_seat["code"]) == {"SCG"}
     after = rows.loc[rows["date"] >= "2000-11-01"]
     assert set(after["code"]) == {"SCG"} and "Y" in set(after["ms_vote"])
     assert rows["date"].max() < "2003-02-04"  # renamed Serbia and Montenegro that day
