@@ -462,7 +462,10 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool = False, l
         ).fetchall()
         observations = [(kind, _decode(record)) for kind, record in rows]
     # Stable sort, best last: the latest saved of the best rank and naming symbol wins.
-    ranked = sorted(observations, key=lambda o: (-SOURCE_RANK[o[0]], o[1].symbol == name, parse_symbol(o[1].symbol).breadth))
+    # Among parts of equal breadth the first part wins (part A's title, "Questions of American Samoa…",
+    # describes an omnibus text better than part B's "Individual territories").
+    ranked = sorted(observations, key=lambda o: (-SOURCE_RANK[o[0]], o[1].symbol == name, parse_symbol(o[1].symbol).breadth,
+                                                 [-ord(ch) for ch in o[1].symbol]))
     kind, chosen = ranked[-1]
     if not chosen.votes:  # counts only: take member votes from a source that has them, if any
         with_votes = [o for o in ranked if o[1].votes]

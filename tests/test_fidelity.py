@@ -333,3 +333,23 @@ def test_show_finds_old_spellings_and_lists_records_and_notes(full_store):
     assert "note on MMR:" in myanmar and "Kyaw Moe Tun" in myanmar
     status = run("status").stdout
     assert "merged: 54 source records into 12 roll calls" in status
+
+
+# --- the dashboard ---------------------------------------------------------------------------------
+
+
+def test_dashboard_opens_a_merged_record_and_shows_notes_and_the_audit(full_store, monkeypatch):
+    from dashboard_helpers import assert_clean, open_app
+
+    app = open_app(full_store, monkeypatch, page="resolutions", vote="A/RES/50/38[B-II]", q="A/RES/61/128[B-IV]")
+    assert_clean(app)
+    assert app.title[0].value == "A/RES/50/38A-B"
+    assert any("records this one vote 14 times" in c.value for c in app.caption)
+    assert any("A/RES/61/128A-B" in str(frame.value.to_dict()) for frame in app.dataframe)  # the search finds it
+    myanmar = open_app(full_store, monkeypatch, page="resolutions", vote="A/RES/75/287")
+    assert any("Kyaw Moe Tun" in info.value for info in myanmar.info)
+    country = open_app(full_store, monkeypatch, page="countries", country="ZAF")
+    assert any("12 November 1974" in info.value for info in country.info)
+    about = open_app(full_store, monkeypatch, page="about")
+    assert_clean(about)
+    assert any("54 such records were merged into 12 votes" in m.value for m in about.markdown)

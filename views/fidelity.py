@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scraper import countries, store
+from scraper.symbols import normalise_symbol
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -16,6 +17,30 @@ def vote_symbol(db: str, version: str, text: str) -> str | None:
     """The roll call's symbol for a symbol in any spelling, or of a record merged into it; None if unknown."""
     found = store.find_roll_call(db, text)
     return found[1] if found else None
+
+
+def symbol_query(db: str, version: str, query: str) -> str:
+    """A search query as typed, except a symbol of a record merged into a vote (`A/RES/61/128[B-IV]`),
+    which becomes that vote's symbol, so the search finds it."""
+    text = query.strip()
+    if not text.upper().replace(" ", "").startswith("A/"):
+        return query
+    found = vote_symbol(db, version, text)
+    return found if found and not found.startswith(normalise_symbol(text)) else query
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _records_of(db: str, version: str, symbol: str) -> list[str]:
+    records = store.load_records(db)
+    return sorted(set(records.loc[records["symbol"] == symbol, "record_symbol"]))
+
+
+def show_merged_records(db: str, version: str, symbol: str) -> None:
+    """A caption under a vote the Library recorded several times, naming its records."""
+    records = _records_of(db, version, symbol)
+    if len(records) > 1 or (records and records[0] != symbol):
+        st.caption(f"The UN Digital Library records this one vote {len(records)} times ({', '.join(records)}); "
+                   "it is counted once here (`python -m scraper show --records` lists them).")
 
 
 def show_representation_notes(codes, date, names: dict[str, str]) -> None:

@@ -40,7 +40,7 @@ def render(context: Context) -> None:
     query = controls.text("Symbol or words of the title", "query", placeholder="A/RES/75/287, or: Myanmar",
                           help="A symbol (any spelling: A/RES/75/287, a/res/75/250 B) or words that all appear "
                                "in the title or agenda item.")
-    found = search(roll_calls, query, view.start_date, view.end_date,
+    found = search(roll_calls, fidelity.symbol_query(context.db, context.version, query), view.start_date, view.end_date,
                    data.topic_roll_call_ids(context.db, context.version, view.topic))
     topic = "all topics" if view.topic == "all" else context.catalog.topics[view.topic].lower()
     st.caption(f"{len(found):,} votes in {view.period_label}, {topic}"
@@ -121,6 +121,7 @@ def _show_vote(context: Context, roll_call: pd.Series) -> None:
         st.warning(f"This record is flagged: {roll_call['flag']}", icon=":material/flag:")
 
     members = data.load_member_votes(context.db, context.version, symbol)
+    fidelity.show_merged_records(context.db, context.version, symbol)
     fidelity.show_representation_notes(members["country_code"], roll_call["date"], names)
     if members.empty:
         st.info("The source gives the tallies only, not how each state voted.")
