@@ -341,7 +341,8 @@ def test_show_finds_old_spellings_and_lists_records_and_notes(full_store):
 def test_dashboard_opens_a_merged_record_and_shows_notes_and_the_audit(full_store, monkeypatch):
     from dashboard_helpers import assert_clean, open_app
 
-    app = open_app(full_store, monkeypatch, page="resolutions", vote="A/RES/50/38[B-II]", q="A/RES/61/128[B-IV]")
+    app = open_app(full_store, monkeypatch, page="resolutions", vote="A/RES/50/38[B-II]", q="A/RES/61/128[B-IV]",
+                   **{"from": "1990", "to": "2010"})
     assert_clean(app)
     assert app.title[0].value == "A/RES/50/38A-B"
     assert any("records this one vote 14 times" in c.value for c in app.caption)
