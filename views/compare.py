@@ -10,6 +10,7 @@ from analysis.matrix import SelectionError, vote_letters
 from views import charts, controls, data
 from views.controls import Context
 from views.state import MEASURES
+from views.vote_labels import label_columns
 
 VOTE_WORDS = {"Y": "Yes", "N": "No", "A": "Abstain", "": "—"}
 
@@ -70,12 +71,12 @@ def render(context: Context) -> None:
     table = pd.DataFrame({
         "date": calls.loc[splits["roll_call_id"], "date"].dt.date.to_numpy(),
         "vote": [controls.link("resolutions", vote=s) for s in calls.loc[splits["roll_call_id"], "symbol"]],
+        **label_columns(splits["roll_call_id"], context.db, context.version),
         names.get(a, a): splits["vote_a"].map(VOTE_WORDS).to_numpy(),
         names.get(b, b): splits["vote_b"].map(VOTE_WORDS).to_numpy(),
-        "title": [str(t).split(" : ")[0] for t in calls.loc[splits["roll_call_id"], "title"]],
     }).sort_values("date", ascending=False, kind="stable")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)")})
+        "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote")})
     controls.csv_download(table, f"splits-{a}-{b}-{view.period_slug}")
 
 
