@@ -50,7 +50,8 @@ def render(context: Context) -> None:
     if ranked is not None and country not in ranked.index:
         st.info(f"{names.get(country, country)} cast no vote in this selection.")
     elif ranked is not None:
-        near, far = st.columns(2)
+        # Tabs rather than side-by-side columns: six columns each do not fit half a page (or a phone).
+        near, far = st.tabs(["Closest", "Farthest"])
         for column, title, farthest in ((near, "Closest", False), (far, "Farthest", True)):
             frame = partner_table(ranked, exact, grid, country, farthest=farthest)
             table = pd.DataFrame({
@@ -59,16 +60,15 @@ def render(context: Context) -> None:
                 "country": [controls.link("compare", countries=f"{country},{c}", **view.period_params)
                             for c in frame["country_code"]],
                 rank_name: frame["value"],
-                "same vote": frame["agreement"],
+                "same vote": frame["agreement"] * 100,
                 "shared votes": frame["shared_votes"],
             })
-            column.markdown(f"**{title}**")
             column.dataframe(table, hide_index=True, width="stretch", column_config={
                 "country": st.column_config.LinkColumn("compare", display_text=r"countries=[A-Z]+,([A-Z]+)",
                                                        help="Compare the two side by side"),
                 rank_name: st.column_config.NumberColumn(format="%.3f", help=(
                     "Agreement beyond chance: 0 = no more alike than chance, 1 = always alike, below 0 = opposed")),
-                "same vote": st.column_config.NumberColumn(format="percent", help=(
+                "same vote": st.column_config.NumberColumn(format="%.0f %%", help=(
                     "Share of the votes both cast on which they cast the same vote")),
                 "shared votes": st.column_config.NumberColumn(help="Votes on which both cast Yes, No or Abstain")})
             column_name = f"{title.lower()}-partners-{country}-{view.period_slug}"
@@ -116,7 +116,7 @@ def render(context: Context) -> None:
         else:
             st.dataframe(solo, hide_index=True, width="stretch", column_config=_VOTE_LINK)
             controls.csv_download(solo, f"lone-votes-{country}-{view.period_slug}")
-        nearly = alone[alone["states against"] > 1]
+        nearly = alone[alone["states against"] > 1].drop(columns="states against")
         if not nearly.empty:
             st.markdown(f"**Nearly alone**: {name} and one or two other states against the rest")
             st.dataframe(nearly, hide_index=True, width="stretch", column_config=_VOTE_LINK)
@@ -143,12 +143,13 @@ def render(context: Context) -> None:
         controls.csv_download(shown.drop(columns="order"), f"ideal-points-{country}")
 
 
-_VOTE_LINK = {"vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote")}
+_VOTE_LINK = {"vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote"),
+              "title": st.column_config.TextColumn("title", width="medium", help="What the vote was about")}
 
 
 def _stood_alone(context: Context, country: str, names: dict[str, str]) -> pd.DataFrame:
     """One row per vote of the period where `country` was a lone dissenter (`find_lone_dissenters`' rule):
-    date, vote link, title, topic, how it voted, states against (1 = alone), with (the others)."""
+    date, how it voted, with (the others against), vote link, title, topic, states against (1 = alone)."""
     from analysis import matrix, outliers
 
     view = controls.view()
@@ -161,12 +162,12 @@ def _stood_alone(context: Context, country: str, names: dict[str, str]) -> pd.Da
     words = {"Y": "Yes", "N": "No", "A": "Abstain"}
     return pd.DataFrame({
         "date": pd.to_datetime(mine["date"]).dt.date,
-        "vote": [controls.link("resolutions", vote=s) for s in mine["symbol"].astype(str)],
-        **label_columns(mine["roll_call_id"], context.db, context.version),
         "voted": mine["vote"].astype(str).map(words).tolist(),
-        "states against": mine["dissenters"].tolist(),
         "with": [", ".join(names.get(c, c) for c in together.split("|") if c != country)
                  for together in mine["dissenting_with"].astype(str)],
+        "vote": [controls.link("resolutions", vote=s) for s in mine["symbol"].astype(str)],
+        **label_columns(mine["roll_call_id"], context.db, context.version),
+        "states against": mine["dissenters"].tolist(),
     }).sort_values("date", ascending=False, kind="stable")
 
 

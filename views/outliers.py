@@ -68,6 +68,9 @@ def _selected_votes(context: Context, view: ViewState) -> pd.DataFrame:
 _LINKS = {
     "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote"),
     "country": st.column_config.LinkColumn("country", display_text=r"country=([A-Z]+)", help="Open this country"),
+    # A long title would push the other columns out of sight; the full title shows on hover.
+    "title": st.column_config.TextColumn("title", width="medium", help="What the vote was about"),
+    "topic": st.column_config.TextColumn("topic", width="small", help="Its issue areas"),
 }
 
 
@@ -76,11 +79,11 @@ def _vote_by_state_columns(found: pd.DataFrame, names: dict[str, str], view: Vie
     about (title and topic), the state and how it voted."""
     return {
         "date": pd.to_datetime(found["date"]).dt.date,
+        "state": [names.get(c, c) for c in found["country_code"].astype(str)],
+        "voted": found["vote"].astype(str).map(VOTE_WORDS),
         "vote": [_vote_link(s) for s in found["symbol"].astype(str)],
         **label_columns(found["roll_call_id"], context.db, context.version),
-        "state": [names.get(c, c) for c in found["country_code"].astype(str)],
         "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
-        "voted": found["vote"].astype(str).map(VOTE_WORDS),
     }
 
 
