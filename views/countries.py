@@ -137,8 +137,8 @@ def render(context: Context) -> None:
         st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="ideal_points")
         st.caption("One score per state per year on the main dimension of Assembly conflict (ordered item-response "
                    "model bridged by resolutions repeated across sessions); the band is ±1.96 standard errors. Years in "
-                   "which a state cast fewer than 5 of the votes scaled are left out (a gap in its line): a point "
-                   "on so few votes would be a guess.")
+                   "which a state cast fewer than 5 of the votes scaled have no point (the line joins the years "
+                   "around them): a point on so few votes would be a guess.")
         controls.html_download(figure, f"ideal-points-{country}", f"{names.get(country, country)}: ideal point over time")
         controls.csv_download(shown.drop(columns="order"), f"ideal-points-{country}")
 
