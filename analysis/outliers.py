@@ -191,6 +191,7 @@ def find_movers(
     non_voting: NonVoting = "exclude",
     drop_unanimous: bool = False,
     roll_call_ids: Sequence[int] | None = None,
+    closest_metric: str | None = None,
 ) -> pd.DataFrame:
     """The states whose alignment changed most from `period_a` to `period_b` (each (start, end), ISO dates).
 
@@ -201,13 +202,19 @@ def find_movers(
     periods — how much the state's whole pattern of friendships moved, whatever the direction.
     `mean_change` is the signed average (positive: closer to the Assembly at large), `toward` /
     `away_from` the partner it moved most towards / away from, `partners` how many partners the
-    comparison used. Ranked by shift, largest first.
+    comparison used. Ranked by shift, largest first. `closest_before` / `closest_after` are by
+    `metric`, or by `closest_metric` when given: under exact agreement the closest partner is often
+    a state that votes Yes on nearly everything, so callers showing "closest" pass a chance-corrected
+    measure ("kappa").
     """
     check_metric(metric)
     options = dict(successions=successions, merge_successors=merge_successors, non_voting=non_voting,
                    drop_unanimous=drop_unanimous, roll_call_ids=roll_call_ids)
-    before = agreement_matrix(vote_matrix(votes, start=period_a[0], end=period_a[1], **options), metric, min_shared)
-    after = agreement_matrix(vote_matrix(votes, start=period_b[0], end=period_b[1], **options), metric, min_shared)
+    if closest_metric is not None:
+        check_metric(closest_metric)
+    matrix_a = vote_matrix(votes, start=period_a[0], end=period_a[1], **options)
+    matrix_b = vote_matrix(votes, start=period_b[0], end=period_b[1], **options)
+    before, after = agreement_matrix(matrix_a, metric, min_shared), agreement_matrix(matrix_b, metric, min_shared)
     common = before.index.intersection(after.index).sort_values()
     if len(common) < 2:
         raise SelectionError("Fewer than two states voted in both periods; choose overlapping memberships.")
@@ -225,6 +232,12 @@ def find_movers(
     away = np.nanargmin(np.where(valid, change, np.inf), axis=1)
     rows = np.arange(len(codes))
 
+    if closest_metric not in (None, metric):
+        a_close = agreement_matrix(matrix_a, closest_metric, min_shared).loc[common, common].to_numpy(dtype=np.float64)
+        b_close = agreement_matrix(matrix_b, closest_metric, min_shared).loc[common, common].to_numpy(dtype=np.float64)
+    else:
+        a_close, b_close = a, b
+
     def closest(matrix_values: np.ndarray) -> np.ndarray:
         masked = matrix_values.copy()
         np.fill_diagonal(masked, -np.inf)
@@ -239,13 +252,13 @@ def find_movers(
         "toward_change": change[rows, toward],
         "away_from": codes[away],
         "away_change": change[rows, away],
-        "closest_before": closest(a),
-        "closest_after": closest(b),
+        "closest_before": closest(a_close),
+        "closest_after": closest(b_close),
         "partners": partners.astype(np.int64),
     })
     frame = frame[partners > 0].sort_values(["shift", "country_code"], ascending=[False, True], kind="stable").reset_index(drop=True)
     frame["rank"] = np.arange(1, len(frame) + 1)
-    frame.attrs.update(metric=metric, period_a=tuple(period_a), period_b=tuple(period_b))
+    frame.attrs.update(metric=metric, closest_metric=closest_metric or metric, period_a=tuple(period_a), period_b=tuple(period_b))
     return frame
 
 

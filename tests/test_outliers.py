@@ -157,6 +157,24 @@ def test_movers_find_the_state_that_changed_sides():
     assert movers.set_index("country_code").loc["W1", "shift"] == pytest.approx(np.sqrt(1 / 5))  # only its pair with SW changed
 
 
+def test_movers_closest_partner_beyond_chance():
+    """A votes Yes on 18 of 20; YS votes Yes on everything (agrees 90 %, kappa 0); P shares A's two
+    No votes and adds three of its own (agrees 85 %, kappa 0.5). Exact agreement calls YS closest."""
+    lines = {"A": "Y" * 18 + "NN", "YS": "Y" * 20, "P": "NNN" + "Y" * 15 + "NN", "Q": "N" * 10 + "Y" * 10}
+    codes = list(lines)
+    table, dates = {}, {}
+    for k in range(40):  # the same 20 votes in 1990 and in 2000
+        table[k + 1] = " ".join(lines[c][k % 20] for c in codes)
+        dates[k + 1] = f"{2000 if k >= 20 else 1990}-03-{k % 20 + 1:02d}"
+    votes = make_votes(table, codes, dates)
+    periods = (("1990-01-01", "1990-12-31"), ("2000-01-01", "2000-12-31"))
+    plain = find_movers(votes, *periods).set_index("country_code")
+    beyond_chance = find_movers(votes, *periods, closest_metric="kappa").set_index("country_code")
+    assert plain.loc["A", "closest_after"] == "YS"
+    assert beyond_chance.loc["A", "closest_after"] == "P" and beyond_chance.loc["A", "closest_before"] == "P"
+    assert (beyond_chance["shift"] == plain["shift"]).all()  # the ranking itself is unchanged
+
+
 def test_ideal_point_movers():
     points = pd.DataFrame({
         "country_code": ["A", "A", "B", "B"], "year": [1990, 2000, 1990, 2000],

@@ -154,7 +154,8 @@ def _movers(context: Context, view: ViewState, names: dict[str, str]):
     found = outliers.find_movers(
         data.load_votes(context.db, context.version), before, (view.start_date, view.end_date), metric=view.metric,
         successions=data.load_successions(context.db, context.version), merge_successors=view.successors == "merge",
-        non_voting=view.nonvoting, roll_call_ids=data.topic_roll_call_ids(context.db, context.version, view.topic))
+        non_voting=view.nonvoting, roll_call_ids=data.topic_roll_call_ids(context.db, context.version, view.topic),
+        closest_metric=view.metric if view.metric in ("kappa", "pi") else "kappa")
     table = pd.DataFrame({
         "rank": found["rank"],
         "state": [names.get(c, c) for c in found["country_code"].astype(str)],
@@ -168,8 +169,11 @@ def _movers(context: Context, view: ViewState, names: dict[str, str]):
     })
     config = {**_LINKS, "shift": st.column_config.NumberColumn(format="%.3f"),
               "mean change": st.column_config.NumberColumn(format="%+.3f")}
+    closest_by = "Scott's pi" if view.metric == "pi" else "Cohen's kappa"
     return table, config, (f"States whose alignment changed most between {earlier.period_label} and "
-                           f"{view.period_label}.")
+                           f"{view.period_label}: shift is how much a state's agreement with every other state "
+                           f"changed (root mean square; 0.1 is a large move). Closest partners are by {closest_by}, "
+                           "which discounts the agreement of states that vote Yes on nearly everything.")
 
 
 _TABLES = {
