@@ -74,7 +74,7 @@ def test_myanmar_partners_beyond_chance_and_votes_where_it_stood_alone(full_stor
     assert_clean(app)
     tables = frames(app)
     closest = next(t for t in tables if "shared votes" in t.columns)
-    assert "Cohen's kappa" in closest.columns and "same vote" in closest.columns
+    assert "Cohen's kappa" in closest.columns and closest["same vote"].between(0, 100).all()
     assert "Turkmenistan" not in closest["state"].tolist()  # 0.93 the same vote, kappa 0.01
     assert closest["state"].iloc[0] == "Venezuela"
     assert (closest["shared votes"] >= 20).all() and closest["Cohen's kappa"].is_monotonic_decreasing
@@ -103,3 +103,18 @@ def test_compare_names_each_split_vote(full_store, monkeypatch):
     table = frames(app)[0]
     assert {"title", "topic"} <= set(table.columns)
     assert table["title"].str.len().gt(0).all() and table["topic"].str.len().gt(0).any()
+
+
+def test_the_readme_s_turkmenistan_example(full_store):
+    """Myanmar and Turkmenistan 2017–2026: the same vote on 93 % of 570 shared votes, kappa 0.01."""
+    from analysis.matrix import vote_matrix
+    from scraper.store import load_votes
+
+    matrix = vote_matrix(load_votes(full_store), start="2017-01-01", end="2026-12-31")
+    kappa, exact = agreement_matrix(matrix, "kappa"), agreement_matrix(matrix, "agreement")
+    table = partner_table(kappa, exact, matrix, "MMR", n=None).set_index("country_code")
+    assert table.loc["TKM", "shared_votes"] == 570
+    assert table.loc["TKM", "agreement"] == pytest.approx(0.932, abs=0.001)
+    assert abs(table.loc["TKM", "value"]) < 0.02
+    assert table.loc["TKM", "rank"] > 100  # by kappa, far from the closest
+    assert table.index[:3].tolist() == ["VEN", "ZWE", "CUB"]
