@@ -118,3 +118,25 @@ def test_the_readme_s_turkmenistan_example(full_store):
     assert abs(table.loc["TKM", "value"]) < 0.02
     assert table.loc["TKM", "rank"] > 100  # by kappa, far from the closest
     assert table.index[:3].tolist() == ["VEN", "ZWE", "CUB"]
+
+
+def test_stood_alone_lists_only_votes_with_one_state_against(full_store, monkeypatch):
+    """The United States in 2024–2025 stood alone on some votes and beside Israel or Argentina on others:
+    "stood alone" holds only the first kind, "nearly alone" the second, each checked against the rule."""
+    from analysis.outliers import find_lone_dissenters
+    from scraper.store import load_votes
+
+    app = open_app(full_store, monkeypatch, page="countries", country="USA", partners="ISR",
+                   **{"from": "2024", "to": "2025"})
+    assert_clean(app)
+    solo, nearly = [t for t in frames(app) if "voted" in t.columns]
+    assert "with" not in solo.columns and "with" in nearly.columns
+    votes = load_votes(full_store)
+    found = find_lone_dissenters(votes[votes["date"].dt.year.between(2024, 2025)])
+    against = found.groupby("symbol")["country_code"].count()
+    symbol = r"vote=([^&]+)"
+    solo_symbols = solo["vote"].str.extract(symbol)[0].str.replace("%2F", "/")
+    nearly_symbols = nearly["vote"].str.extract(symbol)[0].str.replace("%2F", "/")
+    assert len(solo_symbols) and (against.reindex(solo_symbols) == 1).all()
+    assert len(nearly_symbols) and against.reindex(nearly_symbols).between(2, 3).all()
+    assert nearly["with"].str.len().gt(0).all()
