@@ -99,7 +99,7 @@ def render(context: Context) -> None:
 
     name = names.get(country, country)
     st.subheader(f"Votes where {name} stood alone, {view.period_label}")
-    from analysis.outliers import lone_dissent_rule
+    from analysis.outliers import MIN_MAJORITY, lone_dissent_rule
 
     try:
         alone = _stood_alone(context, country, names)
@@ -107,8 +107,8 @@ def render(context: Context) -> None:
         st.info(f"{error}")
         alone = None
     if alone is not None:
-        st.caption(f"Alone: {name} was the only state on its side, against a side that cast at least 90 % of all "
-                   f"Yes, No and Abstain votes. The Outliers page lists lone dissents more widely "
+        st.caption(f"Alone: {name} was the only state on its side, against a side that cast at least "
+                   f"{MIN_MAJORITY * 100:g} % of all Yes, No and Abstain votes. The Outliers page lists lone dissents more widely "
                    f"({lone_dissent_rule()}).")
         solo = alone[alone["states against"] == 1].drop(columns=["states against", "with"])
         if solo.empty:
@@ -135,9 +135,13 @@ def render(context: Context) -> None:
                                         "ideal point (United States positive)", band="se")
         colour_by_state(figure, state_colours([country, *partners]), names)
         st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="ideal_points")
-        st.caption("One score per state per year on the main dimension of Assembly conflict (ordered item-response "
-                   "model bridged by resolutions repeated across sessions); the band is ±1.96 standard errors. Years in "
-                   "which a state cast fewer than 5 of the votes scaled have no point (the line joins the years "
+        from analysis.idealpoints import MIN_VOTES
+
+        st.caption("One score per state per year on the main dimension of Assembly conflict: higher means voting "
+                   "more like the United States and its allies, lower more like their opponents (the Soviet bloc in "
+                   "the Cold War; Cuba, Iran, Syria, North Korea since). Ordered item-response model bridged by "
+                   "resolutions repeated across sessions; the band is ±1.96 standard errors. Years in "
+                   f"which a state cast fewer than {MIN_VOTES} of the votes scaled have no point (the line joins the years "
                    "around them): a point on so few votes would be a guess.")
         controls.html_download(figure, f"ideal-points-{country}", f"{names.get(country, country)}: ideal point over time")
         controls.csv_download(shown.drop(columns="order"), f"ideal-points-{country}")
