@@ -151,8 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                "movers: states whose alignment changed most between --periods A B.")
     outliers.add_argument("kind", choices=OUTLIER_KINDS)
     outliers.add_argument("--max-dissenters", type=int, default=3, metavar="N", help="dissenters: at most N on the other side (default 3)")
-    outliers.add_argument("--min-majority", type=float, default=0.9, metavar="SHARE", help="dissenters: majority's share of Yes+No votes (default 0.9)")
-    outliers.add_argument("--include-abstentions", action="store_true", help="dissenters: abstainers dissent too")
+    outliers.add_argument("--min-majority", type=float, default=0.9, metavar="SHARE", help="dissenters: the majority's share of all votes cast, Yes+No+Abstain (default 0.9: at most 3 states voted against a side that cast at least 90 %% of all Yes, No and Abstain votes)")
+    outliers.add_argument("--include-abstentions", action="store_true", help="dissenters: abstainers count as dissenters too (and towards --max-dissenters)")
     outliers.add_argument("--symbol", help="dissenters: only this resolution (e.g. A/RES/75/287)")
     outliers.add_argument("--title", help="dissenters: only roll calls whose title contains this text")
     outliers.add_argument("--group", help="breaks: members of this named group voting against its majority (e.g. asean)")
@@ -431,7 +431,7 @@ def _dissenters(ctx: Context) -> pd.DataFrame:
     args = ctx.args
     if args.max_dissenters < 1:
         raise UsageError(f"--max-dissenters {args.max_dissenters}: must be at least 1.")
-    if not 0.5 <= args.min_majority <= 1:
+    if not 0.5 < args.min_majority <= 1:
         raise UsageError(f"--min-majority {args.min_majority}: must be a share between 0.5 and 1.")
     votes = ctx.selected_votes()
     if args.symbol or args.title:

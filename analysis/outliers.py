@@ -13,12 +13,28 @@ from analysis.matrix import NonVoting, SelectionError, check_country, factorize_
 
 _LONE_COLUMNS = ["roll_call_id", "symbol", "date", "country_code", "vote", "majority_vote", "majority_share", "dissenters", "dissenting_with"]
 
+# The defaults of a lone dissent, used by the CLI and the dashboard alike.
+MAX_DISSENTERS = 3
+MIN_MAJORITY = 0.9
+
+
+def lone_dissent_rule(max_dissenters: int = MAX_DISSENTERS, min_majority: float = MIN_MAJORITY,
+                      include_abstentions: bool = False) -> str:
+    """The rule `find_lone_dissenters` applies, in plain words (for captions, help texts and reports).
+
+    >>> lone_dissent_rule()
+    'at most 3 states voted against a side that cast at least 90 % of all Yes, No and Abstain votes'
+    """
+    against = "voted against or abstained on" if include_abstentions else "voted against"
+    who = "only one state" if max_dissenters == 1 else f"at most {max_dissenters} states"
+    return f"{who} {against} a side that cast at least {min_majority * 100:g} % of all Yes, No and Abstain votes"
+
 
 def find_lone_dissenters(
     votes: pd.DataFrame,
     *,
-    max_dissenters: int = 3,
-    min_majority: float = 0.9,
+    max_dissenters: int = MAX_DISSENTERS,
+    min_majority: float = MIN_MAJORITY,
     include_abstentions: bool = False,
 ) -> pd.DataFrame:
     """The states that stood (nearly) alone against a near-unanimous Assembly.
@@ -27,17 +43,21 @@ def find_lone_dissenters(
     majority_vote (Y or N), majority_share, dissenters (how many dissented on that roll call),
     dissenting_with (all of them, `|`-joined, sorted). Sorted by date, symbol, country_code.
 
-    A dissenter votes on the other side of the decision: No against a Yes majority or Yes against
-    a No majority. Abstainers are not on the other side, and the Assembly's large abstaining
-    blocs would otherwise hide clear cases (A/RES/75/287 on Myanmar: 119 Yes, Belarus alone No,
-    36 abstentions), so the majority's share is taken over the Yes and No votes only, and a vote
-    qualifies when that share is at least `min_majority` and 1 to `max_dissenters` states voted
-    on the other side. With `include_abstentions`, abstainers count as dissenters too and the share
-    is taken over all votes cast. Non-voting (X) never counts.
+    The majority is the larger of the Yes and No sides, and its share is taken over **all votes
+    cast** (Yes + No + Abstain; non-voting never counts): an Assembly in which many states abstain
+    is not near-unanimous (A/RES/47/19, 59 Yes, 3 No, 71 Abstain, has a Yes side of 44 % and no
+    lone dissenter). A roll call qualifies when that share is at least `min_majority` and 1 to
+    `max_dissenters` states voted on the other side (No against a Yes majority, Yes against a No
+    majority); those states are its dissenters. With `include_abstentions`, abstainers count as
+    dissenters too (and towards `max_dissenters`). A state "stood alone" when `dissenters` is 1.
     """
     for column in ("roll_call_id", "symbol", "date", "country_code", "vote"):
         if column not in votes.columns:
             raise SelectionError(f"votes has no {column!r} column; pass the frame load_votes returns.")
+    if max_dissenters < 1:
+        raise SelectionError(f"max_dissenters={max_dissenters}: must be at least 1.")
+    if not 0.5 < min_majority <= 1:
+        raise SelectionError(f"min_majority={min_majority}: must be above 0.5 and at most 1 (a share of all votes cast).")
     vote_codes, vote_labels = factorize_column(votes["vote"])
     # 0 = Y, 1 = N, 2 = A, 3 = X or anything else; integers keep a million-row pass fast.
     lookup = np.array([{"Y": 0, "N": 1, "A": 2}.get(label, 3) for label in vote_labels] + [3], dtype=np.int8)
@@ -47,14 +67,9 @@ def find_lone_dissenters(
     majority_is_yes = yes >= no
     majority = np.where(majority_is_yes, yes, no)
     other_side = np.where(majority_is_yes, no, yes)
-    if include_abstentions:
-        dissent = other_side + abstain
-        base = yes + no + abstain
-    else:
-        dissent = other_side
-        base = yes + no
+    dissent = other_side + abstain if include_abstentions else other_side
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = majority / base
+        share = majority / (yes + no + abstain)
     qualifies = (dissent >= 1) & (dissent <= max_dissenters) & (share >= min_majority)
     row_call = qualifies[position]
     majority_letter = np.where(majority_is_yes, "Y", "N")[position]
@@ -176,6 +191,7 @@ def find_movers(
     non_voting: NonVoting = "exclude",
     drop_unanimous: bool = False,
     roll_call_ids: Sequence[int] | None = None,
+    closest_metric: str | None = None,
 ) -> pd.DataFrame:
     """The states whose alignment changed most from `period_a` to `period_b` (each (start, end), ISO dates).
 
@@ -186,13 +202,19 @@ def find_movers(
     periods — how much the state's whole pattern of friendships moved, whatever the direction.
     `mean_change` is the signed average (positive: closer to the Assembly at large), `toward` /
     `away_from` the partner it moved most towards / away from, `partners` how many partners the
-    comparison used. Ranked by shift, largest first.
+    comparison used. Ranked by shift, largest first. `closest_before` / `closest_after` are by
+    `metric`, or by `closest_metric` when given: under exact agreement the closest partner is often
+    a state that votes Yes on nearly everything, so callers showing "closest" pass a chance-corrected
+    measure ("kappa").
     """
     check_metric(metric)
     options = dict(successions=successions, merge_successors=merge_successors, non_voting=non_voting,
                    drop_unanimous=drop_unanimous, roll_call_ids=roll_call_ids)
-    before = agreement_matrix(vote_matrix(votes, start=period_a[0], end=period_a[1], **options), metric, min_shared)
-    after = agreement_matrix(vote_matrix(votes, start=period_b[0], end=period_b[1], **options), metric, min_shared)
+    if closest_metric is not None:
+        check_metric(closest_metric)
+    matrix_a = vote_matrix(votes, start=period_a[0], end=period_a[1], **options)
+    matrix_b = vote_matrix(votes, start=period_b[0], end=period_b[1], **options)
+    before, after = agreement_matrix(matrix_a, metric, min_shared), agreement_matrix(matrix_b, metric, min_shared)
     common = before.index.intersection(after.index).sort_values()
     if len(common) < 2:
         raise SelectionError("Fewer than two states voted in both periods; choose overlapping memberships.")
@@ -210,6 +232,12 @@ def find_movers(
     away = np.nanargmin(np.where(valid, change, np.inf), axis=1)
     rows = np.arange(len(codes))
 
+    if closest_metric not in (None, metric):
+        a_close = agreement_matrix(matrix_a, closest_metric, min_shared).loc[common, common].to_numpy(dtype=np.float64)
+        b_close = agreement_matrix(matrix_b, closest_metric, min_shared).loc[common, common].to_numpy(dtype=np.float64)
+    else:
+        a_close, b_close = a, b
+
     def closest(matrix_values: np.ndarray) -> np.ndarray:
         masked = matrix_values.copy()
         np.fill_diagonal(masked, -np.inf)
@@ -224,13 +252,13 @@ def find_movers(
         "toward_change": change[rows, toward],
         "away_from": codes[away],
         "away_change": change[rows, away],
-        "closest_before": closest(a),
-        "closest_after": closest(b),
+        "closest_before": closest(a_close),
+        "closest_after": closest(b_close),
         "partners": partners.astype(np.int64),
     })
     frame = frame[partners > 0].sort_values(["shift", "country_code"], ascending=[False, True], kind="stable").reset_index(drop=True)
     frame["rank"] = np.arange(1, len(frame) + 1)
-    frame.attrs.update(metric=metric, period_a=tuple(period_a), period_b=tuple(period_b))
+    frame.attrs.update(metric=metric, closest_metric=closest_metric or metric, period_a=tuple(period_a), period_b=tuple(period_b))
     return frame
 
 

@@ -48,8 +48,8 @@ and Roland: (max(Y, N, A) − ½·(total − max)) / total over the bloc's membe
 map** is a classical multidimensional scaling of 1 − agreement (United States on the right).
 **Ideal points** come from an ordered (Yes > Abstain > No) item-response model, one point per state
 per year, bridged across years by resolutions the Assembly repeats (after Bailey, Strezhnev and
-Voeten 2017). A **lone dissenter** is one of at most three states voting against a majority of at
-least 90 % of the states voting.
+Voeten 2017). A **lone dissenter** is one of at most three states voting against a side that cast
+at least 90 % of all Yes, No and Abstain votes (abstentions count in the total).
 """
 
 

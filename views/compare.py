@@ -10,6 +10,7 @@ from analysis.matrix import SelectionError, vote_letters
 from views import charts, controls, data
 from views.controls import Context
 from views.state import MEASURES
+from views.vote_labels import label_columns
 
 VOTE_WORDS = {"Y": "Yes", "N": "No", "A": "Abstain", "": "—"}
 
@@ -62,20 +63,22 @@ def render(context: Context) -> None:
         return
     splits = split_votes(grid, a, b)
     both = int((grid.loc[[a, b]].notna().all(axis=0)).sum())
-    st.caption(f"They both voted on {both:,} of the period's {grid.shape[1]:,} recorded votes and split on "
-               f"{len(splits):,} of them.")
+    total = grid.shape[1]
+    st.caption(f"They both voted on {both:,} of the period's {total:,} recorded {'vote' if total == 1 else 'votes'} "
+               f"and split on {len(splits):,} of {'it' if both == 1 else 'them'}.")
     if splits.empty:
         return
     calls = data.load_roll_calls(context.db, context.version).set_index("roll_call_id")
     table = pd.DataFrame({
         "date": calls.loc[splits["roll_call_id"], "date"].dt.date.to_numpy(),
-        "vote": [controls.link("resolutions", vote=s) for s in calls.loc[splits["roll_call_id"], "symbol"]],
         names.get(a, a): splits["vote_a"].map(VOTE_WORDS).to_numpy(),
         names.get(b, b): splits["vote_b"].map(VOTE_WORDS).to_numpy(),
-        "title": [str(t).split(" : ")[0] for t in calls.loc[splits["roll_call_id"], "title"]],
+        "vote": [controls.link("resolutions", vote=s) for s in calls.loc[splits["roll_call_id"], "symbol"]],
+        **label_columns(splits["roll_call_id"], context.db, context.version),
     }).sort_values("date", ascending=False, kind="stable")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)")})
+        "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote"),
+        "title": st.column_config.TextColumn("title", width="medium", help="What the vote was about")})
     controls.csv_download(table, f"splits-{a}-{b}-{view.period_slug}")
 
 

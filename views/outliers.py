@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis.matrix import SelectionError
 from views import controls, data
+from views.vote_labels import label_columns
 from views.controls import Context
 from views.state import OUTLIER_LISTS, ViewState, earlier_period
 
@@ -67,17 +68,22 @@ def _selected_votes(context: Context, view: ViewState) -> pd.DataFrame:
 _LINKS = {
     "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote"),
     "country": st.column_config.LinkColumn("country", display_text=r"country=([A-Z]+)", help="Open this country"),
+    # A long title would push the other columns out of sight; the full title shows on hover.
+    "title": st.column_config.TextColumn("title", width="medium", help="What the vote was about"),
+    "topic": st.column_config.TextColumn("topic", width="small", help="Its issue areas"),
 }
 
 
-def _vote_by_state_columns(found: pd.DataFrame, names: dict[str, str], view: ViewState) -> dict:
-    """The columns every one-row-per-(vote, state) table starts with: date, linked vote and state, how it voted."""
+def _vote_by_state_columns(found: pd.DataFrame, names: dict[str, str], view: ViewState, context: Context) -> dict:
+    """The columns every one-row-per-(vote, state) table starts with: date, linked vote, what it was
+    about (title and topic), the state and how it voted."""
     return {
         "date": pd.to_datetime(found["date"]).dt.date,
-        "vote": [_vote_link(s) for s in found["symbol"].astype(str)],
         "state": [names.get(c, c) for c in found["country_code"].astype(str)],
-        "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
         "voted": found["vote"].astype(str).map(VOTE_WORDS),
+        "vote": [_vote_link(s) for s in found["symbol"].astype(str)],
+        **label_columns(found["roll_call_id"], context.db, context.version),
+        "country": [_country_link(c, view) for c in found["country_code"].astype(str)],
     }
 
 
@@ -86,14 +92,18 @@ def _lone_dissenters(context: Context, view: ViewState, names: dict[str, str]):
 
     found = outliers.find_lone_dissenters(_selected_votes(context, view))
     table = pd.DataFrame({
-        **_vote_by_state_columns(found, names, view),
+        **_vote_by_state_columns(found, names, view, context),
         "majority": found["majority_vote"].astype(str).map(VOTE_WORDS),
         "majority share": found["majority_share"].astype(float),
-        "dissenters": found["dissenters"],
+        "states against": found["dissenters"],
+        "with": [", ".join(names.get(c, c) for c in together.split("|") if c != code)
+                 for together, code in zip(found["dissenting_with"].astype(str), found["country_code"].astype(str))],
     }).sort_values("date", ascending=False, kind="stable")
-    config = {**_LINKS, "majority share": st.column_config.NumberColumn(format="percent")}
-    return table, config, ("States that voted against a near-unanimous majority (at most 3 dissenters, majority "
-                           "of at least 90 % of the states voting). Click a vote or a country to open it.")
+    config = {**_LINKS, "majority share": st.column_config.NumberColumn(
+        format="percent", help="The winning side's share of all Yes, No and Abstain votes")}
+    return table, config, (f"A lone dissent: {outliers.lone_dissent_rule()} (abstentions count in the total; "
+                           "states that did not vote do not). \"States against\" is how many stood on the losing "
+                           "side; 1 means the state stood alone. Click a vote or a country to open it.")
 
 
 def _bloc_defectors(context: Context, view: ViewState, names: dict[str, str]):
@@ -122,12 +132,13 @@ def _group_breakers(context: Context, view: ViewState, names: dict[str, str]):
     from analysis import groups
 
     found = groups.group_breakers(_selected_votes(context, view), view.group, view.start_date, view.end_date)
-    table = pd.DataFrame(_vote_by_state_columns(found, names, view))
-    if "majority_vote" in found.columns:
-        table["group majority"] = found["majority_vote"].astype(str).map(VOTE_WORDS)
+    table = pd.DataFrame(_vote_by_state_columns(found, names, view, context))
+    if "group_majority" in found.columns:
+        table["group majority"] = found["group_majority"].astype(str).map(VOTE_WORDS)
     table = table.sort_values("date", ascending=False, kind="stable")
     return table, _LINKS, (f"Members of {context.catalog.groups.get(view.group, view.group)} that voted against the "
-                           "group's majority (membership on the day of each vote).")
+                           "group's majority: the vote more than half of its members cast, counting every Yes, No and Abstain "
+                           "(membership on the day of each vote).")
 
 
 def _movers(context: Context, view: ViewState, names: dict[str, str]):
@@ -143,7 +154,8 @@ def _movers(context: Context, view: ViewState, names: dict[str, str]):
     found = outliers.find_movers(
         data.load_votes(context.db, context.version), before, (view.start_date, view.end_date), metric=view.metric,
         successions=data.load_successions(context.db, context.version), merge_successors=view.successors == "merge",
-        non_voting=view.nonvoting, roll_call_ids=data.topic_roll_call_ids(context.db, context.version, view.topic))
+        non_voting=view.nonvoting, roll_call_ids=data.topic_roll_call_ids(context.db, context.version, view.topic),
+        closest_metric=view.metric if view.metric in ("kappa", "pi") else "kappa")
     table = pd.DataFrame({
         "rank": found["rank"],
         "state": [names.get(c, c) for c in found["country_code"].astype(str)],
@@ -157,8 +169,11 @@ def _movers(context: Context, view: ViewState, names: dict[str, str]):
     })
     config = {**_LINKS, "shift": st.column_config.NumberColumn(format="%.3f"),
               "mean change": st.column_config.NumberColumn(format="%+.3f")}
+    closest_by = "Scott's pi" if view.metric == "pi" else "Cohen's kappa"
     return table, config, (f"States whose alignment changed most between {earlier.period_label} and "
-                           f"{view.period_label}.")
+                           f"{view.period_label}: shift is how much a state's agreement with every other state "
+                           f"changed (root mean square; 0.1 is a large move). Closest partners are by {closest_by}, "
+                           "which discounts the agreement of states that vote Yes on nearly everything.")
 
 
 _TABLES = {
