@@ -1,0 +1,70 @@
+"""`python -m analysis`: agreement, blocs, the map, ideal points, outliers, topics and named groups
+from the command line, as table, CSV, JSON or Parquet, stamped with the store's data version.
+
+One module per subcommand (`agreement.py`, `cluster.py`, ...), each with `register` (its options)
+and `run` (Context → the frame to write); the options they share are in `arguments.py`, the store
+and selection in `context.py`, the writing in `output.py`. The CLI composes the analysis functions
+and formats their frames; it holds no analysis of its own. Same store, same command and options →
+byte-identical output.
+"""
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analysis.cli import agreement, cluster, groups, idealpoints, map, outliers, topics
+from analysis.cli.arguments import FORMATS, UsageError, parse_period_bound, parse_sessions, parse_span
+from analysis.cli.context import Context
+from analysis.cli.output import describe_query, render
+
+SUBCOMMANDS = (agreement, cluster, map, idealpoints, outliers, topics, groups)
+
+__all__ = ["FORMATS", "Context", "UsageError", "build_parser", "describe_query", "main", "parse_period_bound",
+           "parse_sessions", "parse_span", "render"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `python -m analysis` argument parser (every subcommand has --help)."""
+    from analysis.cli.arguments import clustering_options, common_options
+
+    common, clustering = common_options(), clustering_options()
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Analyse the General Assembly's recorded votes in the store.",
+        epilog="Every subcommand has --help. Output is stamped with the store's data version.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for subcommand in SUBCOMMANDS:
+        subcommand.register(commands, common, clustering)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; bad arguments and empty selections give one line on stderr and exit status 2."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        ctx = Context(args)
+        frame = args.run(ctx)
+        data = render(frame, args.format, ctx.version, describe_query(args))
+    except (ValueError, sqlite3.Error, OSError) as error:
+        print(f"python -m analysis {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("analysis."):
+            raise
+        print(f"python -m analysis {args.command}: error: {error.name} is not installed in this checkout yet.", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).write_bytes(data)
+    elif args.format == "parquet" and sys.stdout.isatty():
+        print("python -m analysis: error: Parquet is binary; pass --out FILE.", file=sys.stderr)
+        return 2
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
