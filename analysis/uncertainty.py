@@ -53,40 +53,99 @@ def resample_weights(n_roll_calls: int, n_resamples: int, seed: int) -> np.ndarr
     return weights
 
 
-def _indicators(matrix: pd.DataFrame) -> np.ndarray:
-    """The stacked Yes / Abstain / No indicators (3n × v, float32) of a country × roll-call matrix."""
+# Exact agreement, Voeten's agreement and the S-score depend only on how far apart the two votes
+# are (0, 1 or 2 steps on Y–A–N), so three counts per pair carry them: put in cells (Y,Y), (Y,A)
+# and (Y,N) of a table, the formulas of `agreement.py` read them right. Kappa and pi need all nine.
+_DISTANCE_METRICS = ("agreement", "voeten", "s_score")
+_PAIRS_PER_CHUNK = 2048  # bounds the memory of one chunk's features (pairs × cells × roll calls)
+
+
+def _vote_codes(matrix: pd.DataFrame) -> np.ndarray:
+    """Country × roll call as int8: 0 = Yes, 1 = Abstain, 2 = No, -1 = did not vote / not a member."""
     values = matrix.to_numpy(dtype=np.float32, copy=False)
-    return np.concatenate([values == code for code in (1.0, 2.0, 3.0)]).astype(np.float32)
+    return np.where(np.isnan(values), -1, values - 1).astype(np.int8)
 
 
-def _weighted_tables(indicators: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Every pair's 3 × 3 table of one resample: array (3, 3, n, n); roll calls counted `weights` times."""
-    drawn = weights > 0  # about a third of the roll calls are not drawn: skip their columns
-    part = indicators[:, drawn]
-    gram = (part * weights[drawn]) @ part.T
-    n = indicators.shape[0] // 3
-    return gram.reshape(3, n, 3, n).transpose(0, 2, 1, 3).astype(np.float64)
+def _pair_tables(codes: np.ndarray, rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, metric: str) -> np.ndarray:
+    """Contingency tables (3, 3, resamples, pairs) of the pairs (rows[p], columns[p]) in every resample.
+
+    Each pair's cells are sums over roll calls of (draw count × 1 if the pair voted that way): one
+    matrix product, weights (resamples × roll calls) @ cell indicators (roll calls × pairs·cells), for
+    all resamples at once. Far less work than every resample's full country × country product: each
+    pair is counted once, not twice, and with three cells instead of nine where the measure allows.
+    """
+    a, b = codes[rows], codes[columns]  # (pairs, roll calls)
+    both = (a >= 0) & (b >= 0)
+    if metric in _DISTANCE_METRICS:
+        steps = np.abs(a.astype(np.int8) - b)
+        cells = [(0, 0, both & (steps == 0)), (0, 1, both & (steps == 1)), (0, 2, both & (steps == 2))]
+    else:
+        cells = [(c, d, both & (a == c) & (b == d)) for c in range(3) for d in range(3)]
+    indicators = np.stack([mask for _, _, mask in cells]).astype(np.float32)  # (cells, pairs, roll calls)
+    counts = weights @ indicators.reshape(-1, indicators.shape[-1]).T  # (resamples, cells·pairs)
+    counts = counts.reshape(len(weights), len(cells), len(rows))
+    tables = np.zeros((3, 3, len(weights), len(rows)))
+    for index, (c, d, _) in enumerate(cells):
+        tables[c, d] = counts[:, index]
+    return tables
+
+
+def _resampled_values(matrix: pd.DataFrame, weights: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, shared, values): for every pair i < j of `matrix`'s rows, the shared-vote count
+    and the measure in every resample (arrays resamples × pairs; values NaN where nothing is shared)."""
+    check_metric(metric)
+    codes = _vote_codes(matrix)
+    rows, columns = np.triu_indices(matrix.shape[0], k=1)
+    shared = np.empty((len(weights), len(rows)), dtype=np.float32)
+    values = np.empty((len(weights), len(rows)), dtype=np.float32)
+    for first in range(0, len(rows), _PAIRS_PER_CHUNK):
+        part = slice(first, first + _PAIRS_PER_CHUNK)
+        tables = _pair_tables(codes, rows[part], columns[part], weights, metric)
+        counts, measures = measures_from_tables(tables, (metric,))
+        shared[:, part], values[:, part] = counts, measures[metric]
+    return rows, columns, shared, values
+
+
+def _square(n: int, rows: np.ndarray, columns: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """The symmetric n × n matrix with `upper` above the diagonal and 1 on it."""
+    square = np.ones((n, n))
+    square[rows, columns] = upper
+    square[columns, rows] = upper
+    return square
 
 
 def resampled_agreement(matrix: pd.DataFrame, weights: np.ndarray, metric: str = "agreement",
                         min_shared: int = 20) -> pd.DataFrame:
     """The agreement matrix of one resample (`weights`: draw count of each roll call of `matrix`).
 
-    Same rows, columns, diagonal and attrs as `agreement_matrix`; a pair that shares fewer than
-    `min_shared` drawn votes is NaN.
+    Same rows, columns and diagonal as `agreement_matrix`; a pair that shares fewer than
+    `min_shared` drawn votes is NaN. With weights all 1 it is `agreement_matrix` itself.
     """
-    check_metric(metric)
-    shared, values = measures_from_tables(_weighted_tables(_indicators(matrix), weights), (metric,))
-    return _as_agreement_frame(matrix, shared, values[metric], metric, min_shared)
-
-
-def _as_agreement_frame(matrix: pd.DataFrame, shared: np.ndarray, value: np.ndarray, metric: str, min_shared: int) -> pd.DataFrame:
-    value = np.array(value, dtype=np.float64)
-    value[shared < max(min_shared, 1)] = np.nan
-    np.fill_diagonal(value, 1.0)
-    frame = pd.DataFrame(value, index=matrix.index.copy(), columns=matrix.index.rename("partner_code"))
-    frame.attrs.update(metric=metric, min_shared=int(min_shared), shared=np.rint(shared).astype(np.int64))
+    rows, columns, shared, values = _resampled_values(matrix, np.asarray(weights, dtype=np.float32)[None, :], metric)
+    upper = np.where(shared[0] >= max(min_shared, 1), values[0], np.nan)
+    frame = pd.DataFrame(_square(len(matrix), rows, columns, upper), index=matrix.index.copy(),
+                         columns=matrix.index.rename("partner_code"))
+    counts = _square(len(matrix), rows, columns, shared[0])
+    np.fill_diagonal(counts, (_vote_codes(matrix) >= 0) @ np.asarray(weights, dtype=np.float64))  # votes each state cast
+    frame.attrs.update(metric=metric, min_shared=int(min_shared), shared=np.rint(counts).astype(np.int64))
     return frame
+
+
+def _column_quantiles(samples: np.ndarray, quantiles: tuple[float, ...]) -> list[np.ndarray]:
+    """`np.nanquantile(samples, q, axis=0)` (linear interpolation) for each q, vectorised: one sort
+    instead of a Python loop over 18,000 columns. All-NaN columns give NaN."""
+    ordered = np.sort(samples, axis=0)  # NaN sort last
+    finite = np.isfinite(samples).sum(axis=0)
+    out = []
+    for q in quantiles:
+        position = q * np.maximum(finite - 1, 0)
+        below = np.floor(position).astype(np.int64)
+        above = np.minimum(below + 1, np.maximum(finite - 1, 0))
+        low = np.take_along_axis(ordered, below[None, :], axis=0)[0].astype(np.float64)
+        high = np.take_along_axis(ordered, above[None, :], axis=0)[0].astype(np.float64)
+        value = low + (high - low) * (position - below)
+        out.append(np.where(finite > 0, value, np.nan))
+    return out
 
 
 def agreement_intervals(
@@ -107,38 +166,24 @@ def agreement_intervals(
     check_metric(metric)
     if not 0 < level < 1:
         raise ValueError(f"level = {level}: an interval's level is a share between 0 and 1, e.g. 0.95.")
-    indicators = _indicators(matrix)
-    n = matrix.shape[0]
-    codes = matrix.index.astype(str).to_numpy()
-    order = np.argsort(codes, kind="stable")
-    upper_a, upper_b = np.triu_indices(n, k=1)
-    rows, columns = order[upper_a], order[upper_b]  # pairs in code order
-    shared, real = measures_from_tables(_weighted_tables(indicators, np.ones(matrix.shape[1], dtype=np.float32)), (metric,))
-    shared_pairs = np.rint(shared[rows, columns]).astype(np.int64)
-    keep = shared_pairs > 0
-    rows, columns, shared_pairs = rows[keep], columns[keep], shared_pairs[keep]
-    samples = np.full((n_resamples, len(rows)), np.nan, dtype=np.float32)
-    for r, weights in enumerate(resample_weights(matrix.shape[1], n_resamples, seed)):
-        drawn_shared, values = measures_from_tables(_weighted_tables(indicators, weights), (metric,))
-        value = values[metric][rows, columns]
-        samples[r] = np.where(drawn_shared[rows, columns] >= max(min_shared, 1), value, np.nan)
-    scored = np.isfinite(samples)
+    real = np.ones((1, matrix.shape[1]), dtype=np.float32)
+    weights = np.concatenate([real, resample_weights(matrix.shape[1], n_resamples, seed)])
+    rows, columns, shared, values = _resampled_values(matrix, weights, metric)
+    enough = max(min_shared, 1)
+    samples = np.where(shared[1:] >= enough, values[1:], np.nan)
     tail = (1.0 - level) / 2.0
-    with np.errstate(invalid="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: pairs never scored
-            low, high = np.nanquantile(samples, [tail, 1.0 - tail], axis=0)
-    too_few = shared_pairs < max(min_shared, 1)
-    value = real[metric][rows, columns].astype(np.float64)
+    low, high = _column_quantiles(samples, (tail, 1.0 - tail))
+    codes = matrix.index.astype(str).to_numpy()
+    first, second = np.minimum(codes[rows], codes[columns]), np.maximum(codes[rows], codes[columns])
+    real_shared = np.rint(shared[0]).astype(np.int64)
+    too_few = real_shared < enough
     frame = pd.DataFrame({
-        "country_a": codes[rows], "country_b": codes[columns], "shared_votes": shared_pairs,
-        "value": np.where(too_few, np.nan, value),
-        "low": np.where(too_few, np.nan, low.astype(np.float64)),
-        "high": np.where(too_few, np.nan, high.astype(np.float64)),
-        "resamples": scored.sum(axis=0).astype(np.int64),
+        "country_a": first, "country_b": second, "shared_votes": real_shared,
+        "value": np.where(too_few, np.nan, values[0].astype(np.float64)),
+        "low": np.where(too_few, np.nan, low), "high": np.where(too_few, np.nan, high),
+        "resamples": np.isfinite(samples).sum(axis=0).astype(np.int64),
     })
+    frame = frame[real_shared > 0].sort_values(["country_a", "country_b"], kind="stable").reset_index(drop=True)
     frame.attrs.update(metric=metric, level=level, n_resamples=n_resamples, seed=seed)
     return frame
 
@@ -175,7 +220,12 @@ def bloc_uncertainty(
     over the resamples), dissolved (share of resamples with a Jaccard similarity ≤ 0.5),
     mean_confidence (of its members), on_edge (members on the edge).
     """
-    from analysis.blocs import cluster_countries, match_blocs
+    # Labels only: `cluster_countries` also names and describes the blocs, which would cost more
+    # than the clustering itself 200 times over; these are its own distance and fitter.
+    from scipy.optimize import linear_sum_assignment
+
+    from analysis.agreement import complete_agreement
+    from analysis.blocs import _distance, _fitter
 
     k = int(blocs.attrs.get("k", blocs["bloc"].nunique()))
     codes = blocs["country_code"].astype(str).tolist()
@@ -184,39 +234,46 @@ def bloc_uncertainty(
     bloc_ids = np.sort(blocs["bloc"].unique())
     landed = np.full((n_resamples, len(codes)), -1, dtype=np.int64)  # matched bloc per resample, -1 = not placed
     jaccard = np.zeros((n_resamples, len(bloc_ids)))
-    indicators = _indicators(matrix)
-    for r, weights in enumerate(resample_weights(matrix.shape[1], n_resamples, seed)):
-        shared, values = measures_from_tables(_weighted_tables(indicators, weights), (metric,))
-        agreement = _as_agreement_frame(matrix, shared, values[metric], metric, min_shared)
-        try:
-            resampled = cluster_countries(agreement, min(k, len(agreement)), method=method, linkage=linkage,
-                                          random_state=random_state)
-        except ValueError:
-            continue  # too few states left in this resample: nobody placed
-        matched = match_blocs(blocs, resampled)
-        for code, bloc in zip(matched["country_code"].astype(str), matched["bloc"]):
-            if code in position:
-                landed[r, position[code]] = bloc
-        for b, bloc in enumerate(bloc_ids):
-            members = reference == bloc
-            placed = landed[r] >= 0
-            mine = members & placed
-            if not mine.any():
-                continue
-            # the resample's bloc that best matches this one, among the states placed in both
-            best = 0.0
-            for other in np.unique(landed[r][mine]):
-                theirs = (landed[r] == other) & placed
-                best = max(best, (mine & theirs).sum() / (mine | theirs).sum())
-            jaccard[r, b] = best
-    placed_count = (landed >= 0).sum(axis=0)
+    weights = resample_weights(matrix.shape[1], n_resamples, seed)
+    rows, columns, shared, values = _resampled_values(matrix, weights, metric)
+    enough = max(min_shared, 1)
+    members_of = reference[None, :] == bloc_ids[:, None]  # (blocs, states)
+    for r in range(n_resamples):
+        upper = np.where(shared[r] >= enough, values[r], np.nan)
+        agreement = pd.DataFrame(_square(len(matrix), rows, columns, upper), index=matrix.index.astype(str),
+                                 columns=matrix.index.astype(str))
+        complete = complete_agreement(agreement)
+        kept = [position.get(code, -1) for code in complete.index]
+        if len(complete) < max(k, 2):
+            continue  # too few states with enough shared votes in this resample: nobody placed
+        labels = _fitter(method, linkage, _distance(complete), complete, random_state)(k)
+        placed = np.array([i >= 0 for i in kept])
+        labels, at = np.asarray(labels)[placed], np.array(kept)[placed]
+        # Match this resample's blocs to the real ones: most states keeping their bloc (Hungarian).
+        found = np.unique(labels)
+        overlap = np.array([[np.sum((labels == f) & (reference[at] == b)) for b in bloc_ids] for f in found])
+        chosen, matched = linear_sum_assignment(-overlap)
+        mapping = {int(found[c]): int(bloc_ids[m]) for c, m in zip(chosen, matched)}
+        landed[r, at] = [mapping.get(int(label), -2) for label in labels]  # -2: a bloc with no real match
+        # Jaccard of each real bloc with its best match, over the states placed in this resample
+        in_resample = landed[r] != -1
+        for b in range(len(bloc_ids)):
+            mine = members_of[b] & in_resample
+            if mine.any():
+                best = 0.0
+                for label in found:
+                    theirs = np.zeros(len(codes), dtype=bool)
+                    theirs[at[labels == label]] = True
+                    best = max(best, (mine & theirs).sum() / (mine | theirs).sum())
+                jaccard[r, b] = best
+    placed_count = (landed != -1).sum(axis=0)
     same = (landed == reference[None, :]).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         confidence = np.where(placed_count > 0, same / np.maximum(placed_count, 1), np.nan)
     name_of_bloc = dict(zip(blocs["bloc"], blocs["bloc_name"]))
     other_bloc, other_share = [], []
     for i in range(len(codes)):
-        elsewhere = landed[:, i][(landed[:, i] >= 0) & (landed[:, i] != reference[i])]
+        elsewhere = landed[:, i][(landed[:, i] >= 0) & (landed[:, i] != reference[i])]  # -2 (an unmatched bloc) counts as elsewhere, not named
         if len(elsewhere):
             values_, counts = np.unique(elsewhere, return_counts=True)
             best = int(values_[np.argmax(counts)])  # ties: the lower bloc number

@@ -92,3 +92,24 @@ def test_same_seed_same_result_other_seed_differs():
     pd.testing.assert_frame_equal(first, again)
     intervals = [agreement_intervals(matrix, "kappa", n_resamples=50, seed=s, min_shared=1) for s in (7, 7, 8)]
     assert intervals[0].to_csv() == intervals[1].to_csv() and intervals[0].to_csv() != intervals[2].to_csv()
+
+
+@pytest.mark.parametrize("metric", ["agreement", "voeten", "s_score", "kappa", "pi"])
+def test_a_resample_drawing_every_roll_call_once_is_the_real_agreement_matrix(metric):
+    """The per-pair counting (three cells for the distance measures, nine for kappa and pi) gives
+    exactly `agreement_matrix`'s values, on a matrix with abstentions and absences."""
+    rng = np.random.default_rng(2)
+    matrix = pd.DataFrame(rng.choice([Y, A, N, np.nan], size=(9, 80), p=[0.5, 0.2, 0.2, 0.1]),
+                          index=[f"S{i}" for i in range(9)]).rename_axis("country_code")
+    from analysis.uncertainty import resampled_agreement
+
+    got = resampled_agreement(matrix, np.ones(80), metric, min_shared=60)
+    expected = agreement_matrix(matrix, metric, 60)
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-6, atol=1e-6)
+    assert np.array_equal(got.attrs["shared"], expected.attrs["shared"])
+    # drawing roll call 0 three times and 1 never is the matrix with those columns
+    weights = np.ones(80)
+    weights[0], weights[1] = 3, 0
+    redrawn = matrix[[0, 0, 0] + list(range(2, 80))].T.reset_index(drop=True).T
+    np.testing.assert_allclose(resampled_agreement(matrix, weights, metric, 1).to_numpy(),
+                               agreement_matrix(redrawn, metric, 1).to_numpy(), rtol=1e-6, atol=1e-6)
