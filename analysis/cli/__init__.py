@@ -13,10 +13,9 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from analysis.cli import agreement, cluster, groups, idealpoints, map, outliers, topics
-from analysis.cli.arguments import FORMATS, UsageError, parse_period_bound, parse_sessions, parse_span
+from analysis.cli.arguments import FORMATS, UsageError, check_out_path, parse_period_bound, parse_sessions, parse_span
 from analysis.cli.context import Context
 from analysis.cli.output import describe_query, render
 
@@ -49,8 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         ctx = Context(args)
+        out = check_out_path(args.out, ctx.db)
         frame = args.run(ctx)
         data = render(frame, args.format, ctx.version, describe_query(args))
+        if out is not None:
+            out.write_bytes(data)
     except (ValueError, sqlite3.Error, OSError) as error:
         print(f"python -m analysis {args.command}: error: {error}", file=sys.stderr)
         return 2
@@ -59,8 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"python -m analysis {args.command}: error: {error.name} is not installed in this checkout yet.", file=sys.stderr)
         return 2
-    if args.out:
-        Path(args.out).write_bytes(data)
+    if out is not None:
+        pass  # written above, where a failure is reported like any other
     elif args.format == "parquet" and sys.stdout.isatty():
         print("python -m analysis: error: Parquet is binary; pass --out FILE.", file=sys.stderr)
         return 2

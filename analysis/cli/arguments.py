@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import os
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
 from analysis.agreement import METRICS
 
 FORMATS = ("table", "csv", "json", "parquet")
+MAX_SESSION = 999  # the 80th session opened in 2025; a range past this is a typo, not a request
 
 
 class UsageError(ValueError):
@@ -46,7 +49,7 @@ def parse_period_bound(text: str | None, *, end: bool) -> str | None:
 
 def parse_sessions(values: Sequence[str] | None) -> list[str] | None:
     """`--sessions 74,75 ES-11` or `--sessions 70-75` → session labels ("74", "75", "ES-11")."""
-    if not values:
+    if values is None or len(values) == 0:
         return None
     sessions: list[str] = []
     for value in values:
@@ -56,9 +59,16 @@ def parse_sessions(values: Sequence[str] | None) -> list[str] | None:
                 low, high = int(span.group(1)), int(span.group(2))
                 if low > high:
                     raise UsageError(f"Session range {part!r} is reversed; write {high}-{low}.")
+                if high > MAX_SESSION:
+                    # checked before expanding: `1-99999999` would build a list of 10⁸ labels
+                    raise UsageError(f"Session range {part!r} goes past {MAX_SESSION}; the Assembly's sessions are numbered 1 to about 80.")
                 sessions.extend(str(s) for s in range(low, high + 1))
             else:
+                if len(part) > 12:
+                    raise UsageError(f"--sessions {part[:20]!r}…: not a session; write 75, 70-75 or ES-11.")
                 sessions.append(part.upper())
+    if not sessions:
+        raise UsageError("--sessions names no session; write 75, 70-75 or ES-11, or leave the option out.")
     return sessions
 
 
@@ -108,3 +118,65 @@ def clustering_options() -> argparse.ArgumentParser:
     options.add_argument("--linkage", choices=("ward", "average", "complete"), default="ward")
     options.add_argument("--random-state", type=int, default=0)
     return clustering
+
+
+MAX_RESAMPLES = 10_000  # 10,000 resamples of a decade take about three minutes; more adds nothing a paper needs
+
+
+def bootstrap_options() -> argparse.ArgumentParser:
+    """`--bootstrap N --seed S`: how sure the numbers are, from resampling the roll calls (`analysis.uncertainty`)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    options = parser.add_argument_group("uncertainty (bootstrap over roll calls)")
+    options.add_argument("--bootstrap", type=int, metavar="N",
+                         help="resample the roll calls N times (e.g. 200) and add intervals / confidence columns")
+    # Defaults applied by `check_bootstrap`, so they appear in the output's query line only with --bootstrap.
+    options.add_argument("--seed", type=int, metavar="S", help="seed of the resampling (default 0): same seed, same output")
+    options.add_argument("--level", type=float, metavar="SHARE", help="the intervals' level (default 0.95)")
+    return parser
+
+
+def check_bootstrap(args: argparse.Namespace) -> int | None:
+    """The number of resamples asked for, checked (None without --bootstrap)."""
+    if getattr(args, "bootstrap", None) is None:
+        for option in ("seed", "level"):
+            if getattr(args, option, None) is not None:
+                raise UsageError(f"--{option} needs --bootstrap N.")
+        return None
+    args.seed = 0 if args.seed is None else args.seed
+    args.level = 0.95 if args.level is None else args.level
+    if not 1 <= args.bootstrap <= MAX_RESAMPLES:
+        raise UsageError(f"--bootstrap {args.bootstrap}: give between 1 and {MAX_RESAMPLES:,} resamples (200 is usual).")
+    if not 0 < args.level < 1:
+        raise UsageError(f"--level {args.level}: an interval's level is a share between 0 and 1, e.g. 0.95.")
+    if args.seed < 0:
+        raise UsageError(f"--seed {args.seed}: must be 0 or more.")
+    return args.bootstrap
+
+
+def check_out_path(out: str | None, db: Path) -> Path | None:
+    """`--out FILE` checked before any work: a file in an existing, writable folder, not a folder,
+    and never the store itself or another SQLite database (writing there would destroy it)."""
+    if out is None:
+        return None
+    if out.strip() == "":
+        raise UsageError("--out is empty; give a file name, e.g. --out blocs.csv.")
+    path = Path(out)
+    if path.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give a file name inside it, e.g. {path / 'result.csv'}.")
+    if path.exists():
+        if db.exists() and path.resolve() == db.resolve():
+            raise UsageError(f"--out {out}: is the store itself; writing there would destroy it. Choose another file.")
+        try:
+            with path.open("rb") as existing:
+                if existing.read(16) == b"SQLite format 3\x00":
+                    raise UsageError(f"--out {out}: is an SQLite database (a store?); not overwritten. Choose another file.")
+        except PermissionError:
+            raise UsageError(f"--out {out}: cannot be written (no permission).") from None
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"--out {out}: cannot be written (read-only file).")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"--out {out}: the folder {folder} does not exist; create it first.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: the folder {folder} cannot be written (read-only).")
+    return path
