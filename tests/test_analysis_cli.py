@@ -160,7 +160,8 @@ def test_missing_store(tmp_path, capsys):
 
 
 def test_help_everywhere_and_a_real_process_exit(small_store):
-    for command in ([], ["agreement"], ["cluster"], ["map"], ["idealpoints"], ["outliers"], ["topics"], ["groups"]):
+    for command in ([], ["agreement"], ["cluster"], ["map"], ["idealpoints"], ["outliers"], ["topics"], ["groups"], ["series"],
+                    ["sponsors"], ["sensitivity"]):
         done = subprocess.run([sys.executable, "-m", "analysis", *command, "--help"], cwd=REPOSITORY, capture_output=True, text=True)
         assert done.returncode == 0 and "usage: python -m analysis" in done.stdout, command
     done = subprocess.run([sys.executable, "-m", "analysis", "cluster", "--db", str(small_store), "--k", "99"],
@@ -264,3 +265,15 @@ def test_bootstrap_columns_and_same_seed_byte_identical(small_store, tmp_path, c
     # without --bootstrap the output is unchanged: no interval columns, no seed in the query line
     code, out, _ = run(["agreement", "--db", str(small_store), "--country", "USA", "--format", "csv"], capsys)
     assert "kappa_low" not in out and "seed=" not in out
+
+
+def test_cite_names_tool_data_version_and_sources(small_store, capsys):
+    code, out, err = run(["--cite", "--db", str(small_store)], capsys)
+    assert code == 0, err
+    assert f"data version {data_version(small_store)}" in out and "version 0.1" in out
+    assert "General Assembly Voting Data (record 4060887)" in out
+    assert str(small_store.parent) not in out  # file names only, never server paths
+    again = run(["cluster", "--cite", "--db", str(small_store)], capsys)
+    assert again[0] == 0 and again[1] == out  # the same text from any command, byte for byte
+    code, _, err = run(["--cite", "--db", str(small_store.parent / "none.sqlite")], capsys)
+    assert code == 2 and "No store at" in err and err.count("\n") == 1

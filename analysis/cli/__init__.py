@@ -13,6 +13,7 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from analysis.cli import agreement, cluster, groups, idealpoints, map, outliers, series, sponsors, topics
 from analysis.cli.arguments import FORMATS, UsageError, check_out_path, parse_period_bound, parse_sessions, parse_span
@@ -35,7 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse the General Assembly's recorded votes in the store.",
         epilog="Every subcommand has --help. Output is stamped with the store's data version.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--cite", dest="cite_only", action="store_true",
+                        help="print how to cite the tool version, the data version and the sources, and stop")
+    parser.add_argument("--db", dest="cite_db", metavar="FILE", help="with --cite: the store (default: $UNGA_DB, else data/unvotes.sqlite)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for subcommand in SUBCOMMANDS:
         subcommand.register(commands, common, clustering)
     return parser
@@ -46,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.cite_only or getattr(args, "cite", False):
+        return _cite(args)
+    if args.command is None:
+        parser.error("a COMMAND is required (or --cite); see --help.")
     try:
         ctx = Context(args)
         out = check_out_path(args.out, ctx.db)
@@ -69,4 +77,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    return 0
+
+
+def _cite(args: argparse.Namespace) -> int:
+    """Print `analysis.cite.citation` of the store; a missing store is one line and exit 2."""
+    from analysis.cite import citation
+    from scraper import store
+
+    db = Path(getattr(args, "db", None) or args.cite_db or store.default_db_path())
+    try:
+        if not db.exists():
+            raise UsageError(f"No store at {db}; build one with `python -m scraper import ...` or pass --db FILE.")
+        sys.stdout.write(citation(db))
+    except (ValueError, sqlite3.Error, OSError) as error:
+        print(f"python -m analysis: error: {error}", file=sys.stderr)
+        return 2
     return 0

@@ -106,6 +106,7 @@ def common_options() -> argparse.ArgumentParser:
     output = common.add_argument_group("output")
     output.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv, json or parquet")
     output.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    output.add_argument("--cite", action="store_true", help="print how to cite the tool, the data version and the sources instead")
     return common
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 DECIMALS = 6  # every float is rounded to this many decimals so text output is stable and readable
-NOT_PART_OF_THE_QUERY = {"db", "out", "format", "command", "run"}
+NOT_PART_OF_THE_QUERY = {"db", "out", "format", "command", "run", "cite", "cite_only", "cite_db"}
 
 
 def describe_query(args: argparse.Namespace) -> str:
