@@ -15,12 +15,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.cli import agreement, cluster, groups, idealpoints, map, outliers, series, sponsors, topics
+from analysis.cli import agreement, cluster, groups, idealpoints, map, outliers, sensitivity, series, sponsors, topics
 from analysis.cli.arguments import FORMATS, UsageError, check_out_path, parse_period_bound, parse_sessions, parse_span
 from analysis.cli.context import Context
 from analysis.cli.output import describe_query, render
 
-SUBCOMMANDS = (agreement, cluster, map, idealpoints, outliers, topics, groups, series, sponsors)
+SUBCOMMANDS = (agreement, cluster, map, idealpoints, outliers, topics, groups, series, sponsors, sensitivity)
 
 __all__ = ["FORMATS", "Context", "UsageError", "build_parser", "describe_query", "main", "parse_period_bound",
            "parse_sessions", "parse_span", "render"]
