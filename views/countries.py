@@ -66,8 +66,10 @@ def render(context: Context) -> None:
         if yearly.empty:
             st.info("These states shared too few votes in any year to compare.")
         else:
-            figure = charts.lines_over_time(yearly, "year", "value", "partner_code", names, measure)
+            from views import certainty  # issue 12: the same lines with their 95 % bands
+            figure = certainty.agreement_over_time_figure(context, view, country, partners, names, measure)
             st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="agreement_over_time")
+            st.caption(certainty.BAND_CAPTION)
             st.caption(f"{names.get(country, country)}'s {measure.lower()} with each partner, year by year, "
                        "over the whole record (years with fewer than 10 shared votes left out).")
             controls.html_download(figure, f"agreement-over-time-{country}", f"{names.get(country, country)}: agreement over time")
@@ -88,6 +90,9 @@ def render(context: Context) -> None:
             "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)")})
         controls.csv_download(alone, f"lone-votes-{country}-{view.period_slug}")
 
+
+    from views import sponsorship  # issue 12: co-sponsorship, session 74 on
+    sponsorship.country_section(context, country, names)
 
     st.subheader("Ideal point over time")
     with st.spinner("Scaling every country-year (first time only: up to a minute)…"):
