@@ -147,7 +147,7 @@ def blocs_section(context, view, blocs: pd.DataFrame, names: dict[str, str]) -> 
         st.warning(f"**On the edge:** {listed}.", icon=":material/warning:")
     table = pd.DataFrame({
         "state": [("⚠ " if on_edge else "") + names.get(c, c) for c, on_edge in zip(states["country_code"], states["on_edge"])],
-        "country_code": states["country_code"],
+        "code": states["country_code"],
         "bloc": states["bloc"] + 1,  # numbered as the page shows them (the resampled blocs are the page's)
         "confidence": states["confidence"],
         "otherwise in": [f"{name} ({share:.0%})" if name else "" for name, share in zip(states["other_bloc_name"], states["other_share"])],
