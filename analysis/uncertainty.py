@@ -48,9 +48,8 @@ def resample_weights(n_roll_calls: int, n_resamples: int, seed: int) -> np.ndarr
         raise ValueError("No roll calls to resample.")
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, n_roll_calls, size=(n_resamples, n_roll_calls))
-    weights = np.zeros((n_resamples, n_roll_calls), dtype=np.float32)
-    np.add.at(weights, (np.repeat(np.arange(n_resamples), n_roll_calls), draws.ravel()), 1.0)
-    return weights
+    cells = (draws + np.arange(n_resamples)[:, None] * n_roll_calls).ravel()
+    return np.bincount(cells, minlength=n_resamples * n_roll_calls).reshape(n_resamples, n_roll_calls).astype(np.float32)
 
 
 # Exact agreement, Voeten's agreement and the S-score depend only on how far apart the two votes
