@@ -56,7 +56,9 @@ def resample_weights(n_roll_calls: int, n_resamples: int, seed: int) -> np.ndarr
 # are (0, 1 or 2 steps on Y–A–N), so three counts per pair carry them: put in cells (Y,Y), (Y,A)
 # and (Y,N) of a table, the formulas of `agreement.py` read them right. Kappa and pi need all nine.
 _DISTANCE_METRICS = ("agreement", "voeten", "s_score")
-_PAIRS_PER_CHUNK = 2048  # bounds the memory of one chunk's features (pairs × cells × roll calls)
+# One chunk's cell indicators (cells × pairs × roll calls, float32) stay under 10⁷ entries (40 MB):
+# about 2,000 pairs of a decade, 400 of the whole record with kappa's nine cells.
+_CHUNK_ENTRIES = 10_000_000
 
 
 def _vote_codes(matrix: pd.DataFrame) -> np.ndarray:
@@ -97,8 +99,10 @@ def _resampled_values(matrix: pd.DataFrame, weights: np.ndarray, metric: str) ->
     rows, columns = np.triu_indices(matrix.shape[0], k=1)
     shared = np.empty((len(weights), len(rows)), dtype=np.float32)
     values = np.empty((len(weights), len(rows)), dtype=np.float32)
-    for first in range(0, len(rows), _PAIRS_PER_CHUNK):
-        part = slice(first, first + _PAIRS_PER_CHUNK)
+    cells = 3 if metric in _DISTANCE_METRICS else 9
+    per_chunk = max(16, _CHUNK_ENTRIES // (cells * max(matrix.shape[1], 1)))
+    for first in range(0, len(rows), per_chunk):
+        part = slice(first, first + per_chunk)
         tables = _pair_tables(codes, rows[part], columns[part], weights, metric)
         counts, measures = measures_from_tables(tables, (metric,))
         shared[:, part], values[:, part] = counts, measures[metric]
