@@ -25,6 +25,7 @@ st.set_page_config(page_title="UN General Assembly votes", page_icon=str(Path(__
 chart_slot = chart_library.start_loading()
 
 from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state  # noqa: E402
+from views import series  # noqa: E402  (the Recurring votes page)
 
 db = data.store_path()
 version = data.read_version(db)
@@ -48,6 +49,8 @@ pages = {
                          icon=":material/flag:"),
     "compare": st.Page(partial(compare.render, context), title="Compare", url_path="compare",
                        icon=":material/compare_arrows:"),
+    "series": st.Page(partial(series.render, context), title="Recurring votes", url_path="series",
+                      icon=":material/event_repeat:"),
     "about": st.Page(partial(about.render, context), title="About the data", url_path="about",
                      icon=":material/info:"),
 }

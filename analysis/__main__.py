@@ -1,4 +1,4 @@
-"""`python -m analysis COMMAND ...`: see `analysis.cli` (and `python -m analysis --help`)."""
+"""`python -m analysis COMMAND ...`: see the package `analysis.cli` (and `python -m analysis --help`)."""
 import sys
 
 from analysis.cli import main

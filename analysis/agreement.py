@@ -228,3 +228,12 @@ def complete_agreement(agreement: pd.DataFrame) -> pd.DataFrame:
     frame.attrs.update({key: value for key, value in agreement.attrs.items() if key != "shared"})
     frame.attrs.update(dropped=dropped, imputed_pairs=imputed)
     return frame
+
+
+def measures_from_tables(tables: np.ndarray, metrics: Sequence[str] = METRICS) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(shared-vote counts, {metric: values}) from contingency tables shaped (3, 3, ...) as
+    `contingency_tables` returns them, counts possibly weighted (a bootstrap resample's tables:
+    `analysis.uncertainty`). Same formulas as `agreement_matrix`, no `min_shared` cut."""
+    for metric in metrics:
+        check_metric(metric)
+    return _measures(tables, tuple(metrics))

@@ -160,7 +160,8 @@ def test_missing_store(tmp_path, capsys):
 
 
 def test_help_everywhere_and_a_real_process_exit(small_store):
-    for command in ([], ["agreement"], ["cluster"], ["map"], ["idealpoints"], ["outliers"], ["topics"], ["groups"]):
+    for command in ([], ["agreement"], ["cluster"], ["map"], ["idealpoints"], ["outliers"], ["topics"], ["groups"], ["series"],
+                    ["sponsors"], ["sensitivity"]):
         done = subprocess.run([sys.executable, "-m", "analysis", *command, "--help"], cwd=REPOSITORY, capture_output=True, text=True)
         assert done.returncode == 0 and "usage: python -m analysis" in done.stdout, command
     done = subprocess.run([sys.executable, "-m", "analysis", "cluster", "--db", str(small_store), "--k", "99"],
@@ -182,3 +183,97 @@ def test_idealpoints_command(small_store, capsys):
     frame = read_csv(out)
     assert frame["year"].tolist() == [2020, 2021, 2022, 2023, 2024]
     assert (frame["ideal_point"] > 0).all()  # polarity: the United States positive
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13, item 8: arguments checked at the edge, fast, one line, exit 2
+
+
+@pytest.mark.parametrize("args, message", [
+    (["agreement", "--sessions", "1-99999999"], "goes past 999"),
+    (["agreement", "--sessions", ""], "names no session"),
+    (["agreement", "--sessions", ","], "names no session"),
+    (["cluster", "--every", "0"], "--every 0"),
+    (["cluster", "--every", "-3"], "--every -3"),
+    (["agreement", "--country", "USA", "--top", "-5"], "--top -5"),
+    (["agreement", "--country", "USA", "--top", "0"], "--top 0"),
+    (["agreement", "--bootstrap", "0"], "--bootstrap 0"),
+    (["cluster", "--bootstrap", "100000000"], "--bootstrap 100000000"),
+    (["agreement", "--seed", "4"], "--seed needs --bootstrap"),
+    (["agreement", "--bootstrap", "5", "--level", "1.5"], "--level 1.5"),
+])
+def test_out_of_range_arguments_are_refused_fast(small_store, capsys, args, message):
+    import time
+
+    start = time.perf_counter()
+    code, out, err = run([*args, "--db", str(small_store)], capsys)
+    assert time.perf_counter() - start < 5  # `--sessions 1-99999999` took 153 s and 20 GB before
+    assert code == 2 and out == "" and message in err and err.count("\n") == 1, err
+
+
+def test_out_never_overwrites_the_store_and_bad_paths_are_one_line(small_store, tmp_path, capsys):
+    before = small_store.read_bytes()
+    code, _, err = run(["agreement", "--db", str(small_store), "--out", str(small_store)], capsys)
+    assert code == 2 and "is the store itself" in err and err.count("\n") == 1
+    assert small_store.read_bytes() == before
+    other_store = tmp_path / "copy.sqlite"
+    other_store.write_bytes(before)
+    code, _, err = run(["agreement", "--db", str(small_store), "--out", str(other_store)], capsys)
+    assert code == 2 and "is an SQLite database" in err and other_store.read_bytes() == before
+    for out, message in ((tmp_path, "is a folder"), (tmp_path / "missing" / "x.csv", "does not exist"), ("", "--out is empty")):
+        code, stdout, err = run(["agreement", "--db", str(small_store), "--out", str(out)], capsys)
+        assert code == 2 and message in err and err.count("\n") == 1 and "Traceback" not in err, (out, err)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        import os
+
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as a user who may write anywhere (root): a read-only folder cannot be tested")
+        code, _, err = run(["agreement", "--db", str(small_store), "--out", str(locked / "x.csv")], capsys)
+        assert code == 2 and "cannot be written" in err and err.count("\n") == 1
+    finally:
+        locked.chmod(0o700)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 12: --bootstrap
+
+
+def test_bootstrap_columns_and_same_seed_byte_identical(small_store, tmp_path, capsys):
+    base = ["--db", str(small_store), "--from", "2000", "--k", "3", "--merge-successors", "--bootstrap", "40"]
+    outputs = []
+    for seed in ("5", "5", "6"):
+        path = tmp_path / f"cluster-{len(outputs)}.csv"
+        code, _, err = run(["cluster", *base, "--seed", seed, "--format", "csv", "--out", str(path)], capsys)
+        assert code == 0, err
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
+    frame = read_csv(outputs[0].decode())
+    assert {"confidence", "placed", "other_bloc_name", "on_edge"} <= set(frame.columns)
+    assert frame["confidence"].between(0, 1).all() and (frame["placed"] <= 40).all()
+    assert "seed=5" in outputs[0].decode().splitlines()[1]
+    code, out, err = run(["cluster", *base, "--cohesion", "--format", "csv"], capsys)
+    assert code == 0, err
+    assert read_csv(out)["stability"].between(0, 1).all()
+    code, out, err = run(["agreement", "--db", str(small_store), "--country", "USA", "--metric", "kappa", "--bootstrap", "30",
+                          "--format", "csv"], capsys)
+    assert code == 0, err
+    pairs = read_csv(out).dropna(subset=["kappa"])
+    assert ((pairs["kappa_low"] <= pairs["kappa_high"]) & (pairs["resamples"] <= 30)).all()
+    # without --bootstrap the output is unchanged: no interval columns, no seed in the query line
+    code, out, _ = run(["agreement", "--db", str(small_store), "--country", "USA", "--format", "csv"], capsys)
+    assert "kappa_low" not in out and "seed=" not in out
+
+
+def test_cite_names_tool_data_version_and_sources(small_store, capsys):
+    code, out, err = run(["--cite", "--db", str(small_store)], capsys)
+    assert code == 0, err
+    assert f"data version {data_version(small_store)}" in out and "version 0.1" in out
+    assert "General Assembly Voting Data (record 4060887)" in out
+    assert str(small_store.parent) not in out  # file names only, never server paths
+    again = run(["cluster", "--cite", "--db", str(small_store)], capsys)
+    assert again[0] == 0 and again[1] == out  # the same text from any command, byte for byte
+    code, _, err = run(["--cite", "--db", str(small_store.parent / "none.sqlite")], capsys)
+    assert code == 2 and "No store at" in err and err.count("\n") == 1

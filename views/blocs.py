@@ -84,6 +84,9 @@ def render(context: Context) -> None:
                                 "mean agreement": st.column_config.NumberColumn(format="%.2f")})
     controls.csv_download(members, f"blocs-{view.period_slug}")
 
+    from views import certainty  # issue 12: each state's confidence, the states on the edge, other measures
+    certainty.blocs_section(context, view, blocs, names)
+
     st.subheader("Who changed bloc since the previous period")
     with st.spinner("Comparing with the previous period…"):
         context_frames = data.bloc_context(context.db, context.version, view.start_date, view.end_date, view.topic,

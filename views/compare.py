@@ -42,8 +42,10 @@ def render(context: Context) -> None:
     if yearly.empty:
         st.info("These two states shared too few votes in any year to compare.")
     else:
-        figure = charts.lines_over_time(yearly.assign(pair=f"{a}–{b}"), "year", "value", "pair",
-                                        {f"{a}–{b}": f"{names.get(a, a)} – {names.get(b, b)}"}, measure)
+        from views import certainty  # issue 12: the line with its 95 % band
+        figure = certainty.agreement_over_time_figure(context, view, a, (b,), names, measure,
+                                                      pair_label=f"{names.get(a, a)} – {names.get(b, b)}")
+        st.caption(certainty.BAND_CAPTION)
         figure.add_vrect(x0=view.start_year - 0.5, x1=view.end_year + 0.5, fillcolor="#999999", opacity=0.12,
                          line_width=0, annotation_text="selected period", annotation_position="top left")
         st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="pair_over_time")

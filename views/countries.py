@@ -91,9 +91,11 @@ def render(context: Context) -> None:
         if yearly.empty:
             st.info("These states shared too few votes in any year to compare.")
         else:
-            figure = charts.lines_over_time(yearly, "year", "value", "partner_code", names, measure)
+            from views import certainty  # issue 12: the same lines with their 95 % bands
+            figure = certainty.agreement_over_time_figure(context, view, country, partners, names, measure)
             colour_by_state(figure, state_colours([country, *partners]), names)
             st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="agreement_over_time")
+            st.caption(certainty.BAND_CAPTION)
             st.caption(f"{names.get(country, country)}'s {measure.lower()} with each partner, year by year, "
                        "over the whole record (years with fewer than 10 shared votes left out).")
             controls.html_download(figure, f"agreement-over-time-{country}", f"{names.get(country, country)}: agreement over time")
@@ -122,6 +124,9 @@ def render(context: Context) -> None:
         if not nearly.empty:
             st.markdown(f"**Nearly alone**: {name} and one or two other states against the rest")
             st.dataframe(nearly, hide_index=True, width="stretch", column_config=_VOTE_LINK)
+
+    from views import sponsorship  # issue 12: co-sponsorship, session 74 on
+    sponsorship.country_section(context, country, names)
 
     st.subheader("Ideal point over time")
     with st.spinner("Scaling every country-year (first time only: up to a minute)…"):

@@ -147,3 +147,6 @@ def _show_vote(context: Context, roll_call: pd.Series) -> None:
         column.dataframe(part[["state", "country_code"]], hide_index=True, width="stretch", height=300,
                          column_config={"country_code": st.column_config.TextColumn("code", width="small")})
     controls.csv_download(members, f"member-votes-{safe}")
+
+    from views import sponsorship  # issue 12: who sponsored the draft
+    sponsorship.vote_sponsors(context, symbol, names)

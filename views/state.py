@@ -53,6 +53,7 @@ PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "countries": SHARED_PARAMS + ("country", "partners"),
     "compare": SHARED_PARAMS + ("countries",),
     "about": (),
+    "series": ("q",),  # the Recurring votes page (views/series.py): the title words searched
 }
 
 
