@@ -13,6 +13,7 @@ import zlib
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from scraper import countries, validate
@@ -202,7 +203,7 @@ def _read_table(data: bytes, source_name: str) -> pa.Table:
         return "error"
 
     try:
-        return pa_csv.read_csv(
+        table = pa_csv.read_csv(
             stream,
             read_options=pa_csv.ReadOptions(block_size=_BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse_ragged),
@@ -221,6 +222,23 @@ def _read_table(data: bytes, source_name: str) -> pa.Table:
         if line is None:
             raise
         raise ParseError(f"{source_name}, line {line}: {problem}") from error
+    _check_cell_sizes(table, source_name)
+    return table
+
+
+# The longest real cell (an agenda line) is under 10 kB; a megabyte is not a title but damage.
+_MAX_CELL_BYTES = 1 << 20
+
+
+def _check_cell_sizes(table: pa.Table, source_name: str) -> None:
+    for name, column in zip(table.column_names, table.columns):
+        lengths = pc.binary_length(column)
+        if table.num_rows and pc.max(lengths).as_py() > _MAX_CELL_BYTES:
+            row = pc.index(pc.greater(lengths, _MAX_CELL_BYTES), True).as_py()
+            raise ParseError(
+                f"{source_name}, line {row + 2}: the {name} cell is longer than {_MAX_CELL_BYTES >> 20} MB "
+                "(not the bulk file's layout)"
+            )
 
 
 # pyarrow reads in blocks and cannot split a row across two; a row longer than a block is refused
@@ -242,7 +260,7 @@ def _locate_bad_line(data: bytes, source_name: str, columns: int, ragged: list[s
             if sum(len(cell) for cell in row) >= _BLOCK_BYTES:
                 return reader.line_num, f"a row longer than {_BLOCK_BYTES >> 20} MB (not the bulk file's layout)"
     except csv.Error as error:
-        return reader.line_num + 1, f"a row longer than {_BLOCK_BYTES >> 20} MB or not CSV ({error})"
+        return max(reader.line_num, 2), f"a row longer than {_BLOCK_BYTES >> 20} MB or not CSV ({error})"
     return None, ragged[0] if ragged else ""
 
 
