@@ -1,0 +1,176 @@
+"""The store under faults: read-only, created by two writers at once, disk full, locked, damaged, foreign.
+
+Each fault ends in one line naming the store, exit 1 (never a traceback), and the store unchanged.
+Read-only folders are tested as an unprivileged user (`setpriv`) when the suite runs as root, since
+root ignores file permissions.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from scraper import store
+from scraper.__main__ import main
+from scraper.importing import import_files
+from scraper.records import MemberVote, RollCall
+from tests.test_validate import bulk_rows, snapshot, write_bulk
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, user: str | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "scraper", *args]
+    if user is not None:
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    return subprocess.run(command, cwd=REPOSITORY, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def one_line_error(result: subprocess.CompletedProcess, *needles: str) -> None:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.fixture
+def small_db(tmp_path) -> Path:
+    db = tmp_path / "store.sqlite"
+    import_files([write_bulk(tmp_path / "a.csv", bulk_rows() + bulk_rows(undl_id=2, symbol="A/RES/75/2"))],
+                 db=db, show_progress=False)
+    return db
+
+
+@pytest.fixture
+def read_only_copy(small_db):
+    """The store copied into a folder nobody may write: (path, user to run readers as or None)."""
+    folder = Path(tempfile.mkdtemp(prefix="unga-ro-"))
+    db = folder / "unvotes.sqlite"
+    shutil.copy(small_db, db)  # a clean copy: no -wal or -shm beside it, as a deployment ships it
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    user = None
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: cannot make a folder read-only for the reader")
+        user = "nobody"
+    yield db, user
+    folder.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+def test_read_only_store_is_readable_by_status_show_and_the_loaders(read_only_copy):
+    db, user = read_only_copy
+    status = run_cli("status", "--db", str(db), user=user)
+    assert status.returncode == 0, status.stderr
+    assert "votes: 2 recorded votes, 6 member votes" in status.stdout
+    show = run_cli("show", "A/RES/75/2", "--db", str(db), user=user)
+    assert show.returncode == 0, show.stderr
+    assert "tallies: 1 in favour, 1 against, 1 abstaining" in show.stdout
+    loaders = subprocess.run(
+        [*(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if user else []), sys.executable, "-c",
+         "import sys; from scraper import store; v = store.load_votes(sys.argv[1]); r = store.load_roll_calls(sys.argv[1]);"
+         " print(len(v), len(r), store.data_version(sys.argv[1]))", str(db)],
+        cwd=REPOSITORY, capture_output=True, text=True, timeout=120)
+    assert loaders.returncode == 0, loaders.stderr
+    assert loaders.stdout.split()[:2] == ["6", "2"]
+    assert list(db.parent.iterdir()) == [db]  # nothing written beside it
+
+
+def test_writing_to_a_read_only_store_is_one_line(read_only_copy, tmp_path):
+    db, user = read_only_copy
+    before = db.read_bytes()
+    readable = Path(tempfile.mkdtemp(prefix="unga-in-"))  # pytest's tmp_path is private to root
+    readable.chmod(0o755)
+    extra = write_bulk(readable / "more.csv", bulk_rows(undl_id=3, symbol="A/RES/75/3"))
+    extra.chmod(0o644)
+    result = run_cli("import", str(extra), "--db", str(db), "--quiet", user=user)
+    shutil.rmtree(readable)
+    one_line_error(result, str(db), "cannot be written")
+    assert db.read_bytes() == before
+
+
+def test_two_writers_creating_a_new_store_at_once(tmp_path):
+    # Four processes create the same new store at the same instant, four times over (before the fix,
+    # about half of such races ended in "table meta already exists").
+    script = ("import sys, time; from scraper import store\n"
+              "start = float(sys.argv[2])\n"
+              "time.sleep(max(0, start - time.time()))\n"
+              "store.connect(sys.argv[1]).close()\n")
+    for trial in range(4):
+        db = tmp_path / f"new-{trial}.sqlite"
+        start = time.time() + 1.5
+        processes = [subprocess.Popen([sys.executable, "-c", script, str(db), str(start)], cwd=REPOSITORY,
+                                      stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        errors = [process.communicate(timeout=120)[1] for process in processes]
+        assert [process.returncode for process in processes] == [0] * 4, errors
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+            assert conn.execute("SELECT COUNT(*) FROM countries").fetchone()[0] > 190
+
+
+def test_disk_full_is_one_line_and_saves_nothing(small_db):
+    before = snapshot(small_db)
+    conn = store.connect(small_db)
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite's own "database or disk is full"
+    big = [RollCall(symbol=f"A/RES/75/{100 + i}", date="2020-12-07", session="75", title="x" * 5000,
+                    votes=[MemberVote("FRANCE", "Y", "FRA"), MemberVote("CHINA", "N", "CHN")]) for i in range(200)]
+    source = store.SourceInfo("undl_bulk", "big.csv", "f" * 64)
+    with pytest.raises(store.StoreError, match=r"^the disk holding .*store.sqlite is full: nothing was saved"):
+        store.save_batches(conn, [(source, big)])
+    assert not conn.in_transaction
+    conn.close()
+    assert snapshot(small_db) == before
+
+
+def test_lock_held_longer_than_the_timeout_is_one_line(small_db, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.5)
+    before = snapshot(small_db)
+    holder = sqlite3.connect(small_db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        extra = write_bulk(tmp_path / "more.csv", bulk_rows(undl_id=3, symbol="A/RES/75/3"))
+        started = time.monotonic()
+        assert main(["import", str(extra), "--db", str(small_db), "--quiet"]) == 1
+        assert time.monotonic() - started < 10
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: the store at {small_db} is busy") and "\n" not in err, err
+    assert snapshot(small_db) == before
+
+
+@pytest.mark.parametrize("damage", ["text", "header", "truncated"])
+def test_damaged_or_foreign_store_is_one_line_for_every_command(small_db, tmp_path, damage):
+    db = tmp_path / f"{damage}.sqlite"
+    data = small_db.read_bytes()
+    if damage == "text":
+        db.write_text("not a database at all\n" * 100)
+    elif damage == "header":
+        db.write_bytes(b"\x00" * 100 + data[100:])
+    else:
+        db.write_bytes(data[:100] + b"\xff" * 4000)
+    before = db.read_bytes()
+    extra = write_bulk(tmp_path / "more.csv", bulk_rows(undl_id=3, symbol="A/RES/75/3"))
+    for args in (["status"], ["show", "A/RES/75/1"], ["import", str(extra), "--quiet"]):
+        result = run_cli(*args, "--db", str(db))
+        one_line_error(result, str(db))
+        assert "not a vote store or is damaged" in result.stderr, (args, result.stderr)
+    assert db.read_bytes() == before
+
+
+def test_a_folder_as_the_store_is_one_line(tmp_path):
+    one_line_error(run_cli("status", "--db", str(tmp_path)), "is a folder, not a vote store")
+    good = write_bulk(tmp_path / "good.csv", bulk_rows())
+    one_line_error(run_cli("import", str(good), "--db", str(tmp_path)), "is a folder, not a vote store")
