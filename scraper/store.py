@@ -432,8 +432,10 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool, latest: t
             "SELECT source_kind, record FROM observations WHERE roll_call_id = ? ORDER BY source_id", (roll_call_id,)
         ).fetchall()
         observations = [(kind, _decode(record)) for kind, record in rows]
-    # Stable sort by rank; the latest saved of the best rank comes last and wins.
-    ranked = sorted(observations, key=lambda o: -SOURCE_RANK[o[0]])
+    # Stable sort by rank, then whole before partial; the latest saved of the best comes last and
+    # wins. A record whose member list does not add up (1 of 193 listed) never displaces a whole
+    # one of the same rank: it stays among the observations, and the save reports it.
+    ranked = sorted(observations, key=lambda o: (-SOURCE_RANK[o[0]], vote_count_flag(o[1]) is None))
     kind, chosen = ranked[-1]
     if not chosen.votes:  # counts only: take member votes from a source that has them, if any
         with_votes = [o for o in ranked if o[1].votes]
@@ -458,6 +460,10 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool, latest: t
     )
     if not new:
         _record_disagreement(conn, roll_call_id, observations)
+    latest_kind, latest_record = latest
+    latest_flag = None if new else vote_count_flag(latest_record)
+    if latest_flag and latest_record.votes and SOURCE_RANK[latest_kind] == SOURCE_RANK[kind] and _encode(latest_record) != _encode(chosen):
+        return f"kept the whole record from {kind}; the new {latest_kind} record is partial ({latest_flag})"
     return flag
 
 

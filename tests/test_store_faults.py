@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from scraper import store
@@ -174,3 +175,37 @@ def test_a_folder_as_the_store_is_one_line(tmp_path):
     one_line_error(run_cli("status", "--db", str(tmp_path)), "is a folder, not a vote store")
     good = write_bulk(tmp_path / "good.csv", bulk_rows())
     one_line_error(run_cli("import", str(good), "--db", str(tmp_path)), "is a folder, not a vote store")
+
+
+def partial_marcxml(undl_id: int, symbol: str, listed: list[tuple[str, str, str]], members: int) -> bytes:
+    """A Library MARCXML voting record of `symbol` whose 996 counts `members` but lists only `listed`."""
+    ns = "http://www.loc.gov/MARC21/slim"
+    member_fields = "".join(
+        f'<datafield tag="967" ind1=" " ind2=" "><subfield code="a">{i}</subfield><subfield code="c">{code}</subfield>'
+        f'<subfield code="d">{vote}</subfield><subfield code="e">{name}</subfield></datafield>'
+        for i, (code, name, vote) in enumerate(listed, start=1))
+    return (f'<?xml version="1.0" encoding="UTF-8"?><collection xmlns="{ns}"><record>'
+            f'<controlfield tag="001">{undl_id}</controlfield>'
+            f'<datafield tag="269" ind1=" " ind2=" "><subfield code="a">2020-12-07</subfield></datafield>'
+            f'<datafield tag="791" ind1=" " ind2=" "><subfield code="a">{symbol}</subfield></datafield>'
+            f'<datafield tag="996" ind1=" " ind2=" "><subfield code="b">1</subfield><subfield code="c">1</subfield>'
+            f'<subfield code="d">1</subfield><subfield code="e">0</subfield><subfield code="f">{members}</subfield></datafield>'
+            f'{member_fields}</record></collection>').encode()
+
+
+def test_a_partial_record_never_replaces_a_whole_one_without_a_flag(small_db, tmp_path, capsys):
+    # The store holds A/RES/75/1 whole (3 members: USA N, FRA Y, CHN A). A Library record of the same
+    # rank listing 1 of its 3 members arrives: the whole record stays, and the import says why.
+    page = tmp_path / "record_1.xml"
+    page.write_bytes(partial_marcxml(1, "A/RES/75/1", [("FRA", "FRANCE", "Y")], members=3))
+    assert main(["import", str(page), "--db", str(small_db), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "flagged A/RES/75/1: kept the whole record from undl_bulk; the new undl_marcxml record is partial" in out
+    assert "1 members listed vs 3 stated" in out
+    votes = store.load_member_votes(small_db, "A/RES/75/1")
+    assert sorted(zip(votes["country_code"], votes["vote"])) == [("CHN", "A"), ("FRA", "Y"), ("USA", "N")]
+    row = store.load_roll_calls(small_db).set_index("symbol").loc["A/RES/75/1"]
+    assert pd.isna(row["flag"]) and row["source"] == "undl_bulk"
+    # Both observations are kept, and the disagreement is on record.
+    assert [kind for kind, _ in store.load_observations(small_db, "A/RES/75/1")] == ["undl_bulk", "undl_marcxml"]
+    assert "A/RES/75/1" in set(store.load_disagreements(small_db)["symbol"])

@@ -430,3 +430,18 @@ def test_any_body_lands_or_fails_with_a_reason_never_a_crash(kind, data):
     for landing in landings:
         # An extract may hold no recorded vote (a session's first weeks); a Library record always does.
         assert landing.source.sha256 and (landing.roll_calls or kind == KIND_UNXML)
+
+
+def test_sync_and_its_rebuild_give_the_same_data_version_when_a_file_changes_no_vote(server, paths, tmp_path):
+    # The second sync fetches a new 74.json whose only change is a resolution adopted without a
+    # vote: a new source, no new or changed vote. Its rebuild must stamp the same data version.
+    db, archive = paths
+    run_sync(server, db, archive)
+    extra = make_unxml_line("A/RES/74/904", "20 December 2019", recorded=False)
+    server.serve("/data_extract/74.json", (SESSION_74 + extra + "\n").encode(), "text/plain; charset=utf-8")
+    summary = run_sync(server, db, archive)
+    assert summary.ok and (summary.new, summary.changed) == (0, 0) and summary.unchanged == 2
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    assert rebuild(rebuilt, archive, show_progress=False).ok
+    assert store.data_version(rebuilt) == store.data_version(db)
+    assert_same_store(db, rebuilt)

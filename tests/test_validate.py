@@ -207,3 +207,20 @@ def test_a_100_mb_line_names_its_line(tmp_path):
 
     with pytest.raises(ParseError, match=r"^huge.csv, line 2: a row longer than"):
         parse_bulk_csv(path.read_bytes(), "huge.csv")
+
+
+OWN_PAGE = Path(__file__).parent / "fixtures" / "undl" / "record_stated_intention.html"
+
+
+@pytest.mark.parametrize("damage, message", [
+    # The Vote field emptied (a page cut off mid-way): not an empty vote.
+    (lambda page: page.replace(page[page.index(b" Y ARGENTINA"):page.index(b"</span></div>", page.index(b" Y ARGENTINA"))], b""),
+     "lists no member votes"),
+    # Four of the seven members the Vote summary counts.
+    (lambda page: page.replace(b"<br/> y JORDAN<br/>  TANGANYIKA<br/> Y C&#212;TE D&#39;IVOIRE", b""),
+     "lists 4 member votes but its Vote summary counts 7 members"),
+])
+def test_a_damaged_record_page_is_refused_not_imported_as_an_empty_vote(db, tmp_path, capsys, damage, message):
+    page = tmp_path / "record.html"
+    page.write_bytes(damage(OWN_PAGE.read_bytes()))
+    refused(db, page, capsys, message)
