@@ -445,3 +445,56 @@ def test_sync_and_its_rebuild_give_the_same_data_version_when_a_file_changes_no_
     assert rebuild(rebuilt, archive, show_progress=False).ok
     assert store.data_version(rebuilt) == store.data_version(db)
     assert_same_store(db, rebuilt)
+
+
+def test_sync_without_a_network_fails_fast_in_one_line(tmp_path, capsys):
+    # A refused connection (nothing listens on the port): one clear line within a few seconds, no
+    # back-off and no retries; the store is left as it was.
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "unvotes.sqlite"
+    started = time.monotonic()
+    code = main(["sync", "--db", str(db), "--raw-dir", str(tmp_path / "raw"), "--quiet", "--undl",
+                 "--unxml-base", f"http://127.0.0.1:{port}/data_extract/", "--undl-base", f"http://127.0.0.1:{port}"])
+    assert code == 1
+    assert time.monotonic() - started < 5
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: cannot reach 127.0.0.1: the connection was refused"), err
+    assert store.data_version(db) == "empty"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sync", "--delay", "-1"], "argument --delay"),
+    (["sync", "--delay", "nan"], "argument --delay"),
+    (["sync", "--delay", "inf"], "argument --delay"),
+    (["sync", "--unxml-base", "file:///etc/"], "argument --unxml-base"),
+    (["sync", "--since", "99999999"], "argument --since"),
+    (["fetch-record", "S/RES/2720"], "neither a Library record id"),
+    (["fetch-record", "12", "--undl-base", "digitallibrary.un.org"], "argument --undl-base"),
+])
+def test_network_command_arguments_are_checked(args, message, capsys, tmp_path):
+    with pytest.raises(SystemExit) as caught:
+        main([*args, "--db", str(tmp_path / "x.sqlite")])
+    assert caught.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_bad_base_url_from_the_environment_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("UNGA_UNXML_BASE", "not a url")
+    assert main(["sync", "--db", str(tmp_path / "x.sqlite"), "--quiet"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: $UNGA_UNXML_BASE or --unxml-base 'not a url/' is not an http(s) address like https://digitallibrary.un.org")
+
+
+def test_show_treats_percent_and_underscore_as_characters(server, paths, capsys):
+    db, archive = paths
+    run_sync(server, db, archive)
+    capsys.readouterr()
+    assert main(["show", "A/RES/74/90_", "--db", str(db)]) == 1
+    assert "Close matches" not in capsys.readouterr().err
+    assert main(["show", "A/RES/74/90", "--db", str(db)]) == 1
+    assert "Close matches: A/RES/74/901, A/RES/74/903A" in capsys.readouterr().err
