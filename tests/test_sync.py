@@ -498,3 +498,33 @@ def test_show_treats_percent_and_underscore_as_characters(server, paths, capsys)
     assert "Close matches" not in capsys.readouterr().err
     assert main(["show", "A/RES/74/90", "--db", str(db)]) == 1
     assert "Close matches: A/RES/74/901, A/RES/74/903A" in capsys.readouterr().err
+
+
+def test_a_page_of_unclosed_record_tags_is_split_in_linear_time(tmp_path):
+    # 320 kB of `<record>` with no closing tag took 212 s with a lazy regex; sync and rebuild both
+    # split the page, so both are timed here, on the same bytes from the raw archive.
+    from scraper.sources.undl import split_search_page
+    from scraper.sync import KIND_YEAR_PAGE, SyncSummary, plan_landings
+
+    page = b'<?xml version="1.0"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">' + b"<record>" * 40_000
+    assert len(page) > 320_000
+    started = time.monotonic()
+    assert split_search_page(page) == []
+    assert plan_landings(KIND_YEAR_PAGE, page, "http://127.0.0.1/search?fct__3=2023", "2026-01-01T00:00:00Z", {}, SyncSummary()) == []
+    assert time.monotonic() - started < 1
+    archive = RawArchive(tmp_path / "raw")
+    archive.store(page, url="http://127.0.0.1/search?fct__3=2023&of=xm", status=200, content_type="application/xml",
+                  source_kind=KIND_YEAR_PAGE, retrieved_at="2026-01-01T00:00:00Z")
+    started = time.monotonic()
+    summary = rebuild(tmp_path / "rebuilt.sqlite", archive, show_progress=False)
+    assert time.monotonic() - started < 10
+    assert (summary.new, summary.failed) == (0, [])
+
+
+def test_split_keeps_each_closed_record_and_its_id():
+    from scraper.sources.undl import split_search_page
+
+    page = (b'<collection><record><controlfield tag="001">11</controlfield></record>\n'
+            b'<marc:record><marc:controlfield tag="001">12</marc:controlfield></marc:record >'
+            b"<record><controlfield tag=\"001\">13</controlfield>")  # the last one never closes
+    assert [listed.undl_id for listed in split_search_page(page)] == [11, 12]
