@@ -278,10 +278,9 @@ def _iso_date(text: str, source_name: str, line: int) -> str:
 
 
 def _int(text: str, source_name: str, line: int, column: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError as error:
-        raise ParseError(f"{source_name}, line {line}: {column} {text!r} is not a number") from error
+    if not re.fullmatch(r"[0-9]{1,12}", text.strip()):  # a record id: bounded, so int() never meets 5,000 digits
+        raise ParseError(f"{source_name}, line {line}: {column} {validate.shown(text)} is not a record number")
+    return int(text.strip())
 
 
 def _count(text: str, source_name: str, line: int) -> int | None:

@@ -14,6 +14,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from scraper import validate
 from scraper.parse.bulk_csv import strip_title_statement
 from scraper.parse.marcxml import (
     NotAVotingRecord,
@@ -148,7 +149,7 @@ def parse_vote_summary(text: str, where: str) -> tuple[int, int, int, int, int]:
     if not match:
         raise ParseError(f"{where}: {shown(' '.join(text.split()), 120)} is not 'Yes: n | No: n | Abstentions: n | "
                          "Non-Voting: n | Total voting membership: n'")
-    yes, no, abstain, non_voting, members = (int(group) for group in match.groups())
+    yes, no, abstain, non_voting, members = (validate.count(group, where) for group in match.groups())
     return yes, no, abstain, non_voting, members
 
 
