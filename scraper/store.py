@@ -411,6 +411,12 @@ def _save_roll_call(conn: sqlite3.Connection, source: SourceInfo, source_id: int
         ).fetchone()
         if previous is not None and previous[0] == payload:
             return "unchanged", None
+        if previous is not None and roll_call.votes and (partial := vote_count_flag(roll_call)):
+            # The same source again, now listing fewer members than it counts (a record cut short):
+            # the whole record already stored is not replaced by it.
+            if vote_count_flag(_decode(previous[0])) is None:
+                return "unchanged", (f"kept the whole {source.kind} record already stored; "
+                                     f"the new one is partial ({partial})")
         outcome = "changed"
     conn.execute(
         "INSERT OR REPLACE INTO observations (roll_call_id, source_kind, source_id, yes, no, abstain, non_voting, members, record)"

@@ -209,3 +209,24 @@ def test_a_partial_record_never_replaces_a_whole_one_without_a_flag(small_db, tm
     # Both observations are kept, and the disagreement is on record.
     assert [kind for kind, _ in store.load_observations(small_db, "A/RES/75/1")] == ["undl_bulk", "undl_marcxml"]
     assert "A/RES/75/1" in set(store.load_disagreements(small_db)["symbol"])
+
+
+def test_a_partial_record_of_the_same_source_never_replaces_the_whole_one(tmp_path, capsys):
+    # A whole Library record of A/RES/78/600 (every member on the day), then the same record again
+    # listing 1 of those members: the store keeps the whole one and says so.
+    from tests.localserver import make_voting_record
+
+    db = tmp_path / "store.sqlite"
+    whole = tmp_path / "whole.xml"
+    whole.write_bytes(make_voting_record(4_000_000, "A/RES/78/600", "2023-12-01"))
+    assert main(["import", str(whole), "--db", str(db), "--quiet"]) == 0
+    members = len(store.load_member_votes(db, "A/RES/78/600"))
+    assert members > 150
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(partial_marcxml(4_000_000, "A/RES/78/600", [("FRA", "FRANCE", "Y")], members=members))
+    capsys.readouterr()
+    assert main(["import", str(cut), "--db", str(db), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "flagged A/RES/78/600: kept the whole undl_marcxml record already stored; the new one is partial" in out
+    assert len(store.load_member_votes(db, "A/RES/78/600")) == members
+    assert pd.isna(store.load_roll_calls(db).set_index("symbol").loc["A/RES/78/600", "flag"])
