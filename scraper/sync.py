@@ -30,9 +30,6 @@ from scraper.http import (
     Unreachable,
     Validators,
 )
-
-# Failures that end the whole run at once: retrying or moving to the next source cannot help.
-RUN_STOPPERS = (BotChallenge, Unreachable, RunDeadlineExceeded)
 from scraper.parse.marcxml import parse_marcxml_collection, parse_search_total
 from scraper.parse.record_html import parse_record_html
 from scraper.parse.unxml_json import parse_unxml
@@ -40,6 +37,9 @@ from scraper.raw import RawArchive, RawArchiveError, RawEntry
 from scraper.records import RollCall
 from scraper.sources import undl, unxml
 from scraper.symbols import normalise_symbol
+
+# Failures that end the whole run at once: retrying or moving to the next source cannot help.
+RUN_STOPPERS = (BotChallenge, Unreachable, RunDeadlineExceeded)
 
 # Raw kinds `rebuild` knows how to land; the page kinds are MARCXML search pages split into records.
 KIND_UNXML = "unxml"
