@@ -260,7 +260,7 @@ def _locate_bad_line(data: bytes, source_name: str, columns: int, ragged: list[s
             if sum(len(cell) for cell in row) >= _BLOCK_BYTES:
                 return reader.line_num, f"a row longer than {_BLOCK_BYTES >> 20} MB (not the bulk file's layout)"
     except csv.Error as error:
-        return max(reader.line_num, 2), f"a row longer than {_BLOCK_BYTES >> 20} MB or not CSV ({error})"
+        return reader.line_num or 1, f"a row longer than {_BLOCK_BYTES >> 20} MB or not CSV ({error})"
     return None, ragged[0] if ragged else ""
 
 
