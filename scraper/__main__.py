@@ -185,8 +185,10 @@ def run_show(args: argparse.Namespace) -> int:
         if found is None:
             symbol = normalise_symbol(args.symbol)
             base = parse_symbol(symbol).base
+            # LIKE on the typed prefix, with % and _ escaped: they are characters here, not wildcards.
+            prefix = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             suggestions = [s for (s,) in conn.execute(
-                "SELECT symbol FROM roll_calls WHERE symbol LIKE ? ORDER BY symbol LIMIT 5", (base + "%",))]
+                "SELECT symbol FROM roll_calls WHERE symbol LIKE ? ESCAPE '\\' ORDER BY symbol LIMIT 5", (prefix + "%",))]
             hint = f" Close matches: {', '.join(suggestions)}." if suggestions else ""
             print(f"error: no recorded vote {symbol} in the store.{hint} "
                   "Only resolutions adopted by a recorded vote are stored.", file=sys.stderr)

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
-from scraper import store
+from scraper import store, validate
+from scraper.http import check_delay, check_url
+from scraper.records import ParseError
+from scraper.sources import undl, unxml
 from scraper.cache import prepare_votes
 from scraper.raw import RawArchive, default_raw_dir
 from scraper.sync import RebuildError, SyncSummary, fetch_record, open_session, rebuild, sync
@@ -29,8 +34,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     _add_common(command)
     _add_network(command)
     command.add_argument("--undl", action="store_true", help="also the UN Digital Library's Voting Data (needs the Library's approval)")
-    command.add_argument("--since", type=int, metavar="YEAR", help="Library: list from this year (default: the newest year in the store)")
-    command.add_argument("--unxml-base", metavar="URL", help="base URL of the <session>.json extracts (default: $UNGA_UNXML_BASE, else GitHub UNxml/GAresolutions)")
+    command.add_argument("--since", type=_year, metavar="YEAR", help="Library: list from this year (default: the newest year in the store)")
+    command.add_argument("--unxml-base", type=_base_url, metavar="URL", help="base URL of the <session>.json extracts (default: $UNGA_UNXML_BASE, else GitHub UNxml/GAresolutions)")
+    command.add_argument("--time-limit", type=_minutes, default=DEFAULT_TIME_LIMIT_MINUTES, metavar="MINUTES",
+                         help=f"stop the run after this long; run again to continue (default {DEFAULT_TIME_LIMIT_MINUTES:g})")
     command.set_defaults(handler=run_sync)
 
     command = commands.add_parser(
@@ -39,7 +46,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Fetch one voting record from the UN Digital Library and save it (again, if already stored). "
         "By symbol it searches the Voting Data collection, which the Library's robots.txt may not allow.",
     )
-    command.add_argument("target", metavar="ID_OR_SYMBOL")
+    command.add_argument("target", type=_record_target, metavar="ID_OR_SYMBOL")
     command.add_argument("--html", action="store_true", help="read the record's HTML page instead of its MARCXML export")
     _add_common(command)
     _add_network(command)
@@ -57,15 +64,92 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_common(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--db", help="the store (default: $UNGA_DB, else data/unvotes.sqlite)")
-    command.add_argument("--raw-dir", metavar="DIR", help="raw archive (default: raw/ beside the store)")
+    command.add_argument("--db", type=_store_path, help="the store (default: $UNGA_DB, else data/unvotes.sqlite)")
+    command.add_argument("--raw-dir", type=_folder_path, metavar="DIR", help="raw archive (default: raw/ beside the store)")
     command.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _add_network(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--undl-base", metavar="URL", help="base URL of the Digital Library (default: $UNGA_UNDL_BASE, else https://digitallibrary.un.org)")
+    command.add_argument("--undl-base", type=_base_url, metavar="URL", help="base URL of the Digital Library (default: $UNGA_UNDL_BASE, else https://digitallibrary.un.org)")
     command.add_argument("--contact", metavar="URL_OR_EMAIL", help="contact put in the User-Agent (default: $UNGA_CONTACT)")
-    command.add_argument("--delay", type=float, default=1.0, metavar="SECONDS", help="minimum pause between two requests to one host (default 1)")
+    command.add_argument("--delay", type=_delay, default=1.0, metavar="SECONDS", help="minimum pause between two requests to one host (default 1, at most 3600)")
+
+
+# --- argument checks: argparse turns a ValueError/ArgumentTypeError into "error: argument --x: …", exit 2
+
+DEFAULT_TIME_LIMIT_MINUTES = 120.0
+
+
+def _delay(text: str) -> float:
+    try:
+        seconds = check_delay(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600") from None
+    if seconds > 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return seconds
+
+
+def _minutes(text: str) -> float:
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = math.nan
+    if not 0 < minutes <= 7 * 24 * 60:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes from 0 to a week (10080)")
+    return minutes
+
+
+def _year(text: str) -> int:
+    this_year = datetime.now(timezone.utc).year
+    if not text.strip().isdigit() or not undl.FIRST_YEAR <= int(text) <= this_year:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year from {undl.FIRST_YEAR} to {this_year}")
+    return int(text)
+
+
+def _base_url(text: str) -> str:
+    try:
+        return check_url(text, "base URL")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _record_target(text: str) -> str:
+    text = text.strip()
+    if text.isdigit() and len(text) <= 12:
+        return text
+    try:
+        return validate.assembly_symbol(text, "ID_OR_SYMBOL")
+    except ParseError:
+        raise argparse.ArgumentTypeError(
+            f"{text[:60]!r} is neither a Library record id (3929594) nor a General Assembly resolution (A/RES/75/287)") from None
+
+
+def _store_path(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the store's path is empty")
+    if Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder; give the store's file, e.g. {Path(text) / 'unvotes.sqlite'}")
+    return text
+
+
+def _folder_path(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the folder's path is empty")
+    if Path(text).exists() and not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a file, not a folder")
+    return text
+
+
+def _check_bases(args: argparse.Namespace) -> str | None:
+    """The problem with a base URL taken from the environment ($UNGA_UNDL_BASE, $UNGA_UNXML_BASE), if any."""
+    try:
+        check_url(undl.resolve_base(getattr(args, "undl_base", None)), f"${undl.BASE_ENV} or --undl-base")
+        if hasattr(args, "unxml_base"):
+            check_url(unxml.resolve_base(args.unxml_base), f"${unxml.BASE_ENV} or --unxml-base")
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
@@ -84,9 +168,12 @@ def _report(summary: SyncSummary, db: Path) -> int:
 
 def run_sync(args: argparse.Namespace) -> int:
     db, raw_dir = _paths(args)
+    if problem := _check_bases(args):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.undl and not args.quiet:
         print(UNDL_TERMS_NOTE, file=sys.stderr)
-    with open_session(raw_dir, contact=args.contact, min_delay=args.delay) as http:
+    with open_session(raw_dir, contact=args.contact, min_delay=args.delay, run_deadline=args.time_limit * 60) as http:
         summary = sync(db, http, include_undl=args.undl, unxml_base=args.unxml_base, undl_base=args.undl_base,
                        since=args.since, show_progress=not args.quiet)
     return _report(summary, db)
@@ -94,6 +181,9 @@ def run_sync(args: argparse.Namespace) -> int:
 
 def run_fetch_record(args: argparse.Namespace) -> int:
     db, raw_dir = _paths(args)
+    if problem := _check_bases(args):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     with open_session(raw_dir, contact=args.contact, min_delay=args.delay) as http:
         summary = fetch_record(db, args.target, http, undl_base=args.undl_base, html=args.html)
     return _report(summary, db)

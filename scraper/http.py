@@ -3,8 +3,10 @@
 User-Agent naming the project and a contact, a timeout on every request, retries with exponential
 back-off on 429/5xx/timeouts/truncated bodies honouring Retry-After, a minimum delay between two
 requests to one host, robots.txt obeyed, conditional requests, and a bot challenge recognised at once
-and reported, never retried and never worked around. It only does HTTP: callers decide what to fetch
-and what a body means.
+and reported, never retried and never worked around. Limits: a body's size (declared or decompressed),
+a deadline per request and per run, redirects followed here (http(s) only, each hop through robots.txt
+and the per-host delay, loops stopped). A host that cannot be reached (no DNS, connection refused) is
+reported at once. It only does HTTP: callers decide what to fetch and what a body means.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import requests
+import urllib3.exceptions
 
 from scraper import raw
 
@@ -32,6 +35,15 @@ IMPORT_COMMAND = "python -m scraper import FILE"
 
 # Statuses worth another try after a pause: the server is busy or briefly broken, not refusing us.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+# Limits on what one answer may cost (PoliteSession's defaults; each is a keyword to override). The
+# largest real body is a UN extract of a few MB; a search page of 100 MARCXML records is ~3 MB.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB, ignore the rest
+REQUEST_DEADLINE_SECONDS = 120.0  # one request, from sending to the last byte, whatever the server's pace
+MAX_REDIRECTS = 5
+_READ_BYTES = 16 * 1024  # per socket read: decoded gzip grows at most ~1000-fold from this
 
 
 class FetchError(RuntimeError):
@@ -55,6 +67,23 @@ class BotChallenge(FetchError):
 
 class TruncatedBody(FetchError):
     """The body was shorter than its Content-Length on every attempt."""
+
+
+class ResponseTooLarge(FetchError):
+    """The body (as declared, or as received after decompression) exceeds the session's limit."""
+
+
+class DeadlineExceeded(FetchError):
+    """A request took longer than its deadline (a server sending a byte now and then)."""
+
+
+class RunDeadlineExceeded(DeadlineExceeded):
+    """The run as a whole has gone on longer than its limit: nothing more is fetched."""
+
+
+class Unreachable(FetchError):
+    """The host cannot be reached at all (its name does not resolve, the connection is refused).
+    Reported at once, never retried: no network or a wrong address is not helped by waiting."""
 
 
 class HttpStatusError(FetchError):
@@ -147,6 +176,40 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - now).total_seconds())
 
 
+def check_url(url: str, what: str = "URL") -> str:
+    """`url` when it is an absolute http(s) URL with a host, else ValueError saying what is wrong."""
+    parts = urllib.parse.urlsplit(url.strip()) if isinstance(url, str) else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{what} {url!r} is not an http(s) address like https://digitallibrary.un.org")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ValueError(f"{what} {url!r} has a port that is not a number") from None
+    return url.strip()
+
+
+def check_delay(seconds: float) -> float:
+    """A pause between requests: a finite number of seconds, 0 or more (no -1, nan or inf)."""
+    if not isinstance(seconds, (int, float)) or not (0 <= seconds < float("inf")):
+        raise ValueError(f"the delay between requests must be 0 or more seconds, not {seconds!r}")
+    return float(seconds)
+
+
+def _unreachable(error: requests.exceptions.ConnectionError) -> str | None:
+    """Why the host cannot be reached at all (no such name, connection refused), else None.
+
+    These are not worth a retry: the network or the address is wrong, and waiting will not help."""
+    reason = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return "its name does not resolve (no network, or a wrong address)"
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        if isinstance(reason, urllib3.exceptions.ConnectTimeoutError) and "timed out" in str(reason).lower():
+            return None  # a timeout: retried
+        return "the connection was refused or the network is unreachable"
+    return None
+
+
 def _utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -184,7 +247,15 @@ class PoliteSession:
         obey_robots: bool = True,
         archive: raw.RawArchive | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        max_bytes: int = MAX_RESPONSE_BYTES,
+        request_deadline: float = REQUEST_DEADLINE_SECONDS,
+        run_deadline: float | None = None,
+        max_redirects: int = MAX_REDIRECTS,
     ):
+        check_delay(min_delay)
+        for name, value in (("request_deadline", request_deadline), ("run_deadline", run_deadline)):
+            if value is not None and not value > 0:
+                raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
         self.user_agent = build_user_agent(contact)
         if "+" not in self.user_agent:
             log.warning("No contact URL for the User-Agent: set UNGA_CONTACT (or --contact) so sites can reach you.")
@@ -196,6 +267,11 @@ class PoliteSession:
         self.obey_robots = obey_robots
         self.archive = archive
         self.requests_sent = 0
+        self.max_bytes = max_bytes
+        self.request_deadline = request_deadline
+        self.max_redirects = max_redirects
+        self._run_ends = None if run_deadline is None else time.monotonic() + run_deadline
+        self.run_deadline = run_deadline
         self._sleep = sleep
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
@@ -227,10 +303,12 @@ class PoliteSession:
         """
         if params:
             url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}"
-        if self.obey_robots:
-            self._check_robots(url)
+        try:
+            check_url(url)
+        except ValueError as error:
+            raise FetchError(url, str(error)) from None
         headers = validators.as_headers() if validators else {}
-        response = self._fetch(url, headers)
+        response = self._follow(url, headers, check_robots=self.obey_robots, max_bytes=self.max_bytes)
         if self.archive is not None and response.body:
             self.archive.store(
                 response.body,
@@ -242,24 +320,66 @@ class PoliteSession:
             )
         return response
 
-    def _fetch(self, url: str, headers: Mapping[str, str]) -> FetchedResponse:
-        """Send the request, retrying what deserves a retry; return the final response."""
+    def _follow(self, url: str, headers: Mapping[str, str], *, check_robots: bool, max_bytes: int,
+                truncate: bool = False) -> FetchedResponse:
+        """Fetch `url`, following redirects ourselves: only to http(s), at most `max_redirects` hops,
+        each hop through robots.txt (when `check_robots`) and the per-host delay like any request.
+        The answer keeps the URL asked for (sources are named by it), whatever hops it took."""
+        chain = [url]
+        current = url
+        for _ in range(self.max_redirects + 1):
+            if check_robots:
+                self._check_robots(current)
+            response = self._fetch(current, headers, max_bytes=max_bytes, truncate=truncate)
+            location = response.headers.get("Location", "")
+            if response.status not in REDIRECT_STATUSES or not location:
+                return FetchedResponse(url, response.status, response.body, response.content_type,
+                                       response.retrieved_at, response.headers)
+            target = urllib.parse.urljoin(current, location.strip())
+            if urllib.parse.urlsplit(target).scheme.lower() not in ("http", "https"):
+                raise FetchError(url, f"{current} redirects to {target[:200]}: only http(s) addresses are followed; nothing was fetched from it.")
+            if target in chain:
+                raise FetchError(url, f"{url}: a redirect loop ({' → '.join(chain[chain.index(target):] + [target])[:300]}); "
+                                      "the site is misconfigured, try again later.")
+            chain.append(target)
+            current = target
+            headers = {}  # validators were for the first address only
+        raise FetchError(url, f"{url}: more than {self.max_redirects} redirects ({' → '.join(chain)[:300]}); nothing fetched.")
+
+    def _fetch(self, url: str, headers: Mapping[str, str], *, max_bytes: int | None = None,
+               truncate: bool = False) -> FetchedResponse:
+        """Send one request (no redirects followed), retrying what deserves a retry; return the final answer."""
+        max_bytes = self.max_bytes if max_bytes is None else max_bytes
         problem = ""
         for attempt in range(1, self.max_attempts + 1):
             self._wait_for_turn(url)
+            self._check_run_deadline(url)
             try:
-                response = self._session.get(url, headers=dict(headers), timeout=self.timeout, allow_redirects=True)
-                body = response.content
-            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as error:
+                response = self._session.get(url, headers=dict(headers), timeout=self.timeout, allow_redirects=False, stream=True)
+                try:
+                    body = self._read_body(response, url, max_bytes, truncate)
+                finally:
+                    response.close()
+            except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
+                    urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as error:
                 # urllib3 enforces Content-Length: a connection closed early lands here (or, for a
                 # compressed body, in the decoder).
                 problem = f"truncated body ({error})"
                 self._finish_turn(url)
                 self._pause(attempt, None, url, problem)
                 continue
-            except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
-                problem = f"{type(error).__name__}: {error}"
+            except (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError) as error:
+                problem = f"timed out ({type(error).__name__})"
                 self._finish_turn(url)
+                self._pause(attempt, None, url, problem)
+                continue
+            except requests.exceptions.ConnectionError as error:
+                self._finish_turn(url)
+                why = _unreachable(error)
+                if why:  # fail fast: no network or a wrong address is not helped by waiting
+                    host = urllib.parse.urlsplit(url).hostname
+                    raise Unreachable(url, f"cannot reach {host}: {why}; check the network and the address, then run again.") from None
+                problem = f"connection broken ({type(error).__name__})"
                 self._pause(attempt, None, url, problem)
                 continue
             finally:
@@ -267,12 +387,6 @@ class PoliteSession:
             self._finish_turn(url)
             if _is_bot_challenge(response, body):
                 raise BotChallenge(url, describe_bot_challenge(url))
-            expected = response.headers.get("Content-Length")
-            # Only comparable when nothing was decompressed on the way.
-            if expected and expected.isdigit() and not response.headers.get("Content-Encoding") and int(expected) != len(body):
-                problem = f"truncated body ({len(body)} of {expected} bytes)"
-                self._pause(attempt, None, url, problem)
-                continue
             if response.status_code in RETRY_STATUSES:
                 problem = f"HTTP {response.status_code}"
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -301,6 +415,47 @@ class PoliteSession:
         if problem.startswith("HTTP "):
             raise HttpStatusError(url, message, int(problem.split()[1]))
         raise FetchError(url, message)
+
+    def _read_body(self, response: requests.Response, url: str, max_bytes: int, truncate: bool) -> bytes:
+        """The body, decoded from any transfer compression, read as it arrives so that its size
+        (declared or decoded: a gzip bomb) and the request's deadline (a trickle of a byte every few
+        seconds never trips the read timeout) are checked as it comes. `truncate`: keep the first
+        `max_bytes` instead of refusing (robots.txt)."""
+        started = time.monotonic()
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes and not truncate and not response.headers.get("Content-Encoding"):
+            raise ResponseTooLarge(url, f"{url} declares a body of {int(declared):,} bytes, more than the "
+                                        f"{max_bytes:,} this tool reads; nothing was read.")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if time.monotonic() - started > self.request_deadline:
+                raise DeadlineExceeded(url, f"{url} took more than {self.request_deadline:.0f} s to send its answer "
+                                            f"({size:,} bytes so far); stopped. Try again later.")
+            self._check_run_deadline(url)
+            chunk = response.raw.read1(_READ_BYTES, decode_content=True)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                if truncate:
+                    chunks.append(chunk[: len(chunk) - (size - max_bytes)])
+                    break
+                raise ResponseTooLarge(url, f"{url} sent more than {max_bytes:,} bytes (after decompression), "
+                                            "more than this tool reads; stopped.")
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        expected = response.headers.get("Content-Length")
+        # Only comparable when nothing was decompressed on the way (and the body was read whole).
+        if (expected and expected.isdigit() and not response.headers.get("Content-Encoding") and int(expected) != len(body)
+                and not (truncate and size >= max_bytes)):
+            raise urllib3.exceptions.ProtocolError(f"{len(body)} of {expected} bytes")
+        return body
+
+    def _check_run_deadline(self, url: str) -> None:
+        if self._run_ends is not None and time.monotonic() > self._run_ends:
+            raise RunDeadlineExceeded(url, f"the run has gone on for more than {self.run_deadline:.0f} s, its limit; "
+                                        f"stopped before {url}. Run again to continue where it stopped.")
 
     def _pause(self, attempt: int, retry_after: float | None, url: str, problem: str) -> None:
         if attempt >= self.max_attempts:
@@ -346,7 +501,7 @@ class PoliteSession:
         robots_url = f"{origin}/robots.txt"
         robots = urllib.robotparser.RobotFileParser(robots_url)
         try:
-            response = self._fetch(robots_url, {})
+            response = self._follow(robots_url, {}, check_robots=False, max_bytes=MAX_ROBOTS_BYTES, truncate=True)
         except HttpStatusError as error:
             # RFC 9309: a server error on robots.txt means "assume everything is disallowed".
             raise RobotsDisallowed(

@@ -32,6 +32,7 @@ class FileReport:
     kind: str
     roll_calls: int
     summary: store.SaveSummary = field(default_factory=store.SaveSummary)
+    duplicate_of: Path | None = None  # the same bytes as an earlier file of the same import
 
 
 @dataclass
@@ -42,7 +43,9 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = []
         for report in self.files:
-            if str(report.path) in self.summary.skipped_sources:
+            if report.duplicate_of is not None:
+                out.append(f"{report.path}: the same file as {report.duplicate_of}, read once")
+            elif str(report.path) in self.summary.skipped_sources:
                 out.append(f"{report.path}: {report.kind}, {report.roll_calls:,} votes — already imported, nothing to do")
             else:
                 out.append(f"{report.path}: {report.kind}, {report.roll_calls:,} votes")
@@ -69,10 +72,14 @@ def detect_format(head: bytes) -> tuple[str, Callable[[bytes, str], object]] | N
 
 def read_roll_calls(path: Path) -> tuple[str, bytes, list[RollCall]]:
     """Read and parse one file: (source kind, its bytes, its roll calls). Raises ImportFailed."""
+    from scraper import validate  # the size cap: /dev/zero or a huge file stops at the limit
+
     try:
-        data = path.read_bytes()
+        data = validate.read_file(path)
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read it ({error.strerror})") from error
+    except ParseError as error:
+        raise ImportFailed(f"{error}. Nothing was imported; the store is unchanged.") from error
     detected = detect_format(data[:_HEAD_BYTES])
     if detected is None:
         raise ImportFailed(
@@ -97,9 +104,14 @@ def read_roll_calls(path: Path) -> tuple[str, bytes, list[RollCall]]:
 def import_files(paths: list[Path], db=None, show_progress: bool = True) -> ImportReport:
     """Parse every file first, then save them all in one transaction: all land or none does."""
     batches, files = [], []
+    given: dict[str, Path] = {}  # sha256 → the first path with those bytes
     for path in paths:
         kind, data, roll_calls = read_roll_calls(Path(path))
         source = store.SourceInfo(kind=kind, name=str(path), sha256=store.sha256_of(data))
+        if source.sha256 in given:  # the same bytes given twice: read once, reported as such
+            files.append(FileReport(Path(path), kind, len(roll_calls), duplicate_of=given[source.sha256]))
+            continue
+        given[source.sha256] = Path(path)
         batches.append((source, roll_calls))
         files.append(FileReport(Path(path), kind, len(roll_calls)))
     total = sum(len(rc) for _, rc in batches)

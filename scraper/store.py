@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import urllib.request
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -236,32 +237,102 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# How long a writer waits for another to finish before giving up (a whole import takes ~20 s).
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
 def connect(db: str | os.PathLike | None = None, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open the store, creating and migrating it on first use (unless `readonly`)."""
+    """Open the store, creating and migrating it on first use (unless `readonly`).
+
+    A read-only store (the file, or its folder, not writable) opens for reading all the same. Any
+    failure (not a store, damaged, locked, disk full, read-only when writing) is a `StoreError` whose
+    one-line message names the store and says what to do.
+    """
     path = Path(db) if db else default_db_path()
-    if readonly:
-        if not path.exists():
-            raise StoreError(
-                f"no vote store at {path}. Build it first: "
-                "python -m scraper import ../shared/data/undl_ga_voting_1946-2025.csv.gz ../shared/data/unxml/*.json"
-            )
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None)
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a vote store: give the store's file, e.g. {path / 'unvotes.sqlite'}")
+    if readonly and not path.exists():
+        raise StoreError(
+            f"no vote store at {path}. Build it first: "
+            "python -m scraper import ../shared/data/undl_ga_voting_1946-2025.csv.gz ../shared/data/unxml/*.json"
+        )
+    try:
+        return _open_for_reading(path) if readonly else _open_for_writing(path)
+    except sqlite3.Error as error:
+        raise StoreError(describe_sqlite_error(error, path)) from None
+    except OSError as error:
+        raise StoreError(f"cannot open the store at {path}: {error.strerror or error}") from None
+
+
+def _open_for_reading(path: Path) -> sqlite3.Connection:
+    uri = "file:" + urllib.request.pathname2url(str(path.resolve()))
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        _probe(conn)
         if 0 < conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
             # A store written by an older version: migrate it once (readers need the new columns).
             conn.close()
             try:
-                connect(path).close()
+                _open_for_writing(path).close()
             except sqlite3.OperationalError as error:
                 raise StoreError(f"the store at {path} has an older schema and cannot be migrated here ({error}): "
-                                 "open it once where it can be written (python -m scraper status)") from error
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+                                 "open it once where it can be written (python -m scraper status)") from None
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+        return conn
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if not _is_read_only_error(error):
+            raise
+    # A WAL store whose folder cannot be written (a read-only deployment): SQLite cannot create the
+    # shared-memory file beside it, so open it as immutable. Nobody can write to it from there.
+    conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        _probe(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_for_writing(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+    try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         _migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _probe(conn: sqlite3.Connection) -> None:
+    # Opening is lazy: the first read is what finds a damaged, foreign or unreadable file.
+    conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+
+
+def _is_read_only_error(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "readonly" in text or "read-only" in text or "unable to open" in text
+
+
+def describe_sqlite_error(error: sqlite3.Error, path: Path) -> str:
+    """One line a user can act on, for an SQLite error met on the store at `path`."""
+    text = str(error)
+    lowered = text.lower()
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return (f"{path} is not a vote store or is damaged ({text}); give another --db, or move it aside and "
+                "build the store again (python -m scraper setup)")
+    if "locked" in lowered or "busy" in lowered:
+        return (f"the store at {path} is busy: another import or sync held it for over "
+                f"{LOCK_TIMEOUT_SECONDS:.0f} s; nothing was saved; run again when it has finished")
+    if "disk is full" in lowered or "disk full" in lowered:
+        return f"the disk holding {path} is full: nothing was saved; free some space and run again"
+    if _is_read_only_error(error):
+        return (f"the store at {path} cannot be written (read-only file or folder): status, show, the analysis "
+                "and the dashboard can read it; to import or sync, give a writable --db")
+    return f"the store at {path}: {text}"
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -270,6 +341,10 @@ def _migrate(conn: sqlite3.Connection) -> None:
         raise StoreError(f"the store has schema version {version}, newer than this code's {SCHEMA_VERSION}: update the project")
     for target in range(version + 1, SCHEMA_VERSION + 1):
         with _transaction(conn):
+            # Read again under the write lock: another process creating the same new store may
+            # have migrated it while this one waited ("table meta already exists" otherwise).
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= target:
+                continue
             # Statement by statement: executescript() would commit and break the transaction.
             for statement in _MIGRATIONS[target].split(";"):
                 if statement.strip():
@@ -304,7 +379,10 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (disk full): a second ROLLBACK would fail
+        # with "no transaction is active" and hide the real error.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 
@@ -345,7 +423,12 @@ def save_batches(
             if summary.new or summary.changed:
                 # Several records of one vote (a resolution and its parts…) become one roll call.
                 _apply_merge_rule(conn, {rc.date for _, roll_calls in batches for rc in roll_calls})
+            # Stamped whenever a source was added, even one that changed no vote: the version is a
+            # digest of the sources, so `sync` and a `rebuild` of its archive stamp the same one.
+            if len(summary.skipped_sources) < len(batches):
                 _stamp_data_version(conn)
+    except sqlite3.Error as error:
+        raise StoreError(describe_sqlite_error(error, _path_of(conn, db))) from None
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()
@@ -425,6 +508,11 @@ def _save_roll_call(conn: sqlite3.Connection, source: SourceInfo, source_id: int
     if previous is not None:
         if previous[1] == payload:
             return "unchanged", None
+        if roll_call.votes and (partial := vote_count_flag(roll_call)) and vote_count_flag(_decode(previous[1])) is None:
+            # The same source again, now listing fewer members than it counts (a record cut short):
+            # the whole record already stored is not replaced by it.
+            return "unchanged", (f"kept the whole {source.kind} record already stored; "
+                                 f"the new one is partial ({partial})")
         roll_call_id, merged, outcome = previous[0], previous[2], "changed"
     else:
         row = (conn.execute("SELECT roll_call_id FROM roll_calls WHERE symbol = ?", (roll_call.symbol,)).fetchone()
@@ -461,11 +549,13 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool = False, l
             "SELECT source_kind, record FROM observations WHERE roll_call_id = ? ORDER BY source_id, symbol", (roll_call_id,)
         ).fetchall()
         observations = [(kind, _decode(record)) for kind, record in rows]
-    # Stable sort, best last: the latest saved of the best rank and naming symbol wins.
+    # Stable sort, best last: the latest saved of the best rank wins; whole before partial (a record
+    # whose member list does not add up, 1 of 193 listed, never displaces a whole one of the same
+    # rank: it stays among the observations, and the save reports it); then the naming symbol.
     # Among parts of equal breadth the first part wins (part A's title, "Questions of American Samoa…",
     # describes an omnibus text better than part B's "Individual territories").
-    ranked = sorted(observations, key=lambda o: (-SOURCE_RANK[o[0]], o[1].symbol == name, parse_symbol(o[1].symbol).breadth,
-                                                 [-ord(ch) for ch in o[1].symbol]))
+    ranked = sorted(observations, key=lambda o: (-SOURCE_RANK[o[0]], vote_count_flag(o[1]) is None, o[1].symbol == name,
+                                                 parse_symbol(o[1].symbol).breadth, [-ord(ch) for ch in o[1].symbol]))
     kind, chosen = ranked[-1]
     if not chosen.votes:  # counts only: take member votes from a source that has them, if any
         with_votes = [o for o in ranked if o[1].votes]
@@ -491,6 +581,10 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool = False, l
     )
     if not new:
         _record_disagreement(conn, roll_call_id, observations)
+    latest_kind, latest_record = latest
+    latest_flag = None if new else vote_count_flag(latest_record)
+    if latest_flag and latest_record.votes and SOURCE_RANK[latest_kind] == SOURCE_RANK[kind] and _encode(latest_record) != _encode(chosen):
+        return f"kept the whole record from {kind}; the new {latest_kind} record is partial ({latest_flag})"
     return flag
 
 
@@ -674,6 +768,13 @@ def _now() -> str:
 # Readers: the tidy tables
 
 
+def _path_of(conn: sqlite3.Connection, db) -> Path:
+    if not isinstance(db, sqlite3.Connection):
+        return Path(db) if db else default_db_path()
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row and row[2] else Path("(in memory)")
+
+
 def _read(db) -> sqlite3.Connection:
     return db if isinstance(db, sqlite3.Connection) else connect(db, readonly=True)
 
@@ -683,6 +784,8 @@ def _reading(db) -> Iterator[sqlite3.Connection]:
     conn = _read(db)
     try:
         yield conn
+    except sqlite3.DatabaseError as error:  # a store damaged after it was opened
+        raise StoreError(describe_sqlite_error(error, _path_of(conn, db))) from None
     finally:
         if not isinstance(db, sqlite3.Connection):
             conn.close()

@@ -20,7 +20,16 @@ from pathlib import Path
 from tqdm import tqdm
 
 from scraper import store
-from scraper.http import BotChallenge, FetchError, FetchedResponse, PoliteSession, RobotsDisallowed, Validators
+from scraper.http import (
+    BotChallenge,
+    FetchedResponse,
+    FetchError,
+    PoliteSession,
+    RobotsDisallowed,
+    RunDeadlineExceeded,
+    Unreachable,
+    Validators,
+)
 from scraper.parse.marcxml import parse_marcxml_collection, parse_search_total
 from scraper.parse.record_html import parse_record_html
 from scraper.parse.unxml_json import parse_unxml
@@ -28,6 +37,9 @@ from scraper.raw import RawArchive, RawArchiveError, RawEntry
 from scraper.records import RollCall
 from scraper.sources import undl, unxml
 from scraper.symbols import normalise_symbol
+
+# Failures that end the whole run at once: retrying or moving to the next source cannot help.
+RUN_STOPPERS = (BotChallenge, Unreachable, RunDeadlineExceeded)
 
 # Raw kinds `rebuild` knows how to land; the page kinds are MARCXML search pages split into records.
 KIND_UNXML = "unxml"
@@ -290,7 +302,7 @@ def sync(
         sync_unxml(db, http, archive, unxml_base, summary, report)
         if include_undl:
             sync_undl(db, http, undl_base, summary, since, report)
-    except BotChallenge as error:
+    except RUN_STOPPERS as error:
         summary.stopped = str(error)
     finally:
         if terminal is not None:
@@ -332,7 +344,7 @@ def sync_unxml(
                 }
                 archive.save_validators(validators)
             progress(UNXML_PROGRESS, found, None)
-    except BotChallenge:
+    except RUN_STOPPERS:
         raise
     except FetchError as error:  # robots.txt refusal, server errors, timeouts: this source stops
         summary.fail(f"UN extracts ({base})", str(error))
@@ -366,7 +378,7 @@ def sync_undl(
             except RobotsDisallowed as error:
                 summary.fail("UN Digital Library search", str(error))
                 return
-            except BotChallenge:
+            except RUN_STOPPERS:
                 raise
             except FetchError as error:
                 # Stop here rather than skip: later years would move the resume point past this one.
@@ -428,7 +440,7 @@ def fetch_record(
                 land(db, KIND_LOOKUP_PAGE, response, known, summary)
                 if summary.new + summary.changed + summary.unchanged == before and not summary.failed:
                     summary.fail(symbol, f"no voting record with the symbol {symbol} in the Library's Voting Data collection")
-    except BotChallenge as error:
+    except RUN_STOPPERS as error:
         summary.stopped = str(error)
     except FetchError as error:
         summary.fail(target, str(error))

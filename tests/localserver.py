@@ -7,10 +7,11 @@ logged (path, query, headers, time) for tests to assert on what the scraper sent
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,10 @@ class Reply:
     truncate_to: int | None = None
     conditional: bool = False
     last_modified: float = 1_700_000_000.0  # a fixed time, so validators are stable across runs
+    # A body sent piece by piece as the generator yields it (an endless body, a trickle), after the
+    # headers; `headers` may declare any Content-Length (a lie, for the size tests). Sending stops
+    # when the client goes away.
+    stream: Callable[[], Iterator[bytes]] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,15 @@ class LocalServer:
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._make_handler())
         self._httpd.daemon_threads = True
+        self._httpd.handle_error = self._handle_error
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def _handle_error(self, request: object, client_address: object) -> None:
+        # A client that closes a kept-alive connection (as the size and deadline limits do) is no
+        # error of the server's; anything else is printed as the standard library does.
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionResetError, BrokenPipeError)):
+            ThreadingHTTPServer.handle_error(self._httpd, request, client_address)
 
     @property
     def url(self) -> str:
@@ -134,6 +147,9 @@ class LocalServer:
                         not self.headers.get("If-None-Match") and self.headers.get("If-Modified-Since") == headers["Last-Modified"]
                     ):
                         status, body = 304, b""
+                if reply.stream is not None:
+                    self._send_stream(status, reply, headers)
+                    return
                 try:
                     self.send_response(status)
                     if status != 304:
@@ -154,7 +170,39 @@ class LocalServer:
                     # The client gave up (a timeout test): nothing to answer to.
                     self.close_connection = True
 
+            def _send_stream(self, status: int, reply: Reply, headers: dict[str, str]) -> None:
+                self.close_connection = True
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", reply.content_type)
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    for piece in reply.stream():
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError, OSError):
+                    pass  # the client stopped reading, as it should
+
         return _Handler
+
+
+def endless(piece: bytes = b"x" * 65536) -> Callable[[], Iterator[bytes]]:
+    """A body that never ends."""
+    def generate() -> Iterator[bytes]:
+        while True:
+            yield piece
+    return generate
+
+
+def trickle(every: float, byte: bytes = b"x") -> Callable[[], Iterator[bytes]]:
+    """One byte every `every` seconds, for ever: never idle long enough for a read timeout."""
+    def generate() -> Iterator[bytes]:
+        while True:
+            yield byte
+            time.sleep(every)
+    return generate
 
 
 def marc_records(collection: bytes) -> dict[int, bytes]:

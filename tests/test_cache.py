@@ -40,7 +40,7 @@ def test_cached_votes_equal_the_store_and_are_read_back_from_the_file(db):
 def test_a_new_data_version_replaces_the_old_file(db, tmp_path):
     cache.cached_votes(db)
     old = votes_file(db)
-    import_files([write_small_bulk_file(tmp_path / "more.csv.gz", seed=11, years=range(2025, 2027))], db=db,
+    import_files([write_small_bulk_file(tmp_path / "more.csv.gz", seed=11, years=range(2025, 2026))], db=db,
                  show_progress=False)
     new = cache.cached_votes(db)
     assert new["date"].max() >= pd.Timestamp("2025-01-01")
@@ -63,7 +63,7 @@ def test_a_folder_that_cannot_be_written_only_costs_time(db):
 
 def test_a_store_that_changes_while_building_is_not_cached_under_either_version(db, tmp_path):
     before = store.data_version(db)
-    more = write_small_bulk_file(tmp_path / "more.csv.gz", seed=11, years=range(2025, 2027))
+    more = write_small_bulk_file(tmp_path / "more.csv.gz", seed=11, years=range(2025, 2026))
 
     def build_while_a_sync_lands():
         frame = store.load_votes(db)

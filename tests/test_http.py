@@ -248,3 +248,150 @@ def test_archive_detects_an_altered_body(tmp_path):
     with pytest.raises(RawArchiveError, match="does not match its SHA-256"):
         archive.read(entry)
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+# ------------------------------------------------------------------------- limits and fail-fast
+
+import gzip as _gzip  # noqa: E402
+import socket  # noqa: E402
+
+from scraper.http import DeadlineExceeded, ResponseTooLarge, check_delay, check_url  # noqa: E402
+from tests.localserver import endless, trickle  # noqa: E402
+
+
+def test_endless_body_stops_at_the_size_limit(server):
+    server.route("/endless", lambda request: Reply(stream=endless()))
+    started = time.monotonic()
+    with PoliteSession(max_bytes=2_000_000, **FAST) as http:
+        with pytest.raises(ResponseTooLarge, match=r"sent more than 2,000,000 bytes"):
+            http.get(f"{server.url}/endless")
+    assert time.monotonic() - started < 10
+    assert len(server.hits("/endless")) == 1  # not retried
+
+
+def test_declared_50_gb_body_is_refused_before_reading(server):
+    server.route("/huge", lambda request: Reply(stream=endless(), headers={"Content-Length": str(50 * 2**30)}))
+    with PoliteSession(max_bytes=2_000_000, **FAST) as http:
+        with pytest.raises(ResponseTooLarge, match=r"declares a body of 53,687,091,200 bytes"):
+            http.get(f"{server.url}/huge")
+
+
+def test_gzip_bomb_response_stops_at_the_size_limit(server):
+    bomb = _gzip.compress(b"\0" * 200_000_000, compresslevel=9)  # ~200 kB on the wire
+    server.route("/bomb", lambda request: Reply(body=bomb, headers={"Content-Encoding": "gzip"}))
+    started = time.monotonic()
+    with PoliteSession(max_bytes=5_000_000, **FAST) as http:
+        with pytest.raises(ResponseTooLarge, match="after decompression"):
+            http.get(f"{server.url}/bomb")
+    assert time.monotonic() - started < 10
+
+
+def test_a_trickle_ends_at_the_request_deadline(server):
+    # One byte every 0.5 s never trips the 2 s read timeout; the 3 s deadline must end it.
+    server.route("/trickle", lambda request: Reply(stream=trickle(0.5)))
+    started = time.monotonic()
+    with PoliteSession(request_deadline=3, **FAST) as http:
+        with pytest.raises(DeadlineExceeded, match="took more than 3 s"):
+            http.get(f"{server.url}/trickle")
+    assert 2.5 < time.monotonic() - started < 8
+
+
+def test_the_run_deadline_stops_further_requests(server):
+    server.serve("/a", b"x")
+    with PoliteSession(run_deadline=1, min_delay=0.3, backoff=0.01, timeout=(2.0, 2.0)) as http:
+        with pytest.raises(DeadlineExceeded, match="the run has gone on for more than 1 s"):
+            for _ in range(20):
+                http.get(f"{server.url}/a")
+    assert len(server.hits("/a")) <= 5
+
+
+def test_endless_robots_txt_is_read_up_to_its_limit(server):
+    def robots():
+        yield b"User-agent: *\nAllow: /\n"
+        yield from endless(b"# more\n" * 1000)()
+
+    server.route("/robots.txt", lambda request: Reply(stream=robots))
+    server.serve("/a", b"fine")
+    started = time.monotonic()
+    with PoliteSession(**FAST) as http:
+        assert http.get(f"{server.url}/a").body == b"fine"
+    assert time.monotonic() - started < 10
+
+
+def test_redirect_to_another_host_goes_through_that_hosts_robots_txt():
+    with LocalServer() as first, LocalServer() as second:
+        first.robots("User-agent: *\nAllow: /\n")
+        second.robots("User-agent: *\nDisallow: /\n")
+        second.serve("/file", b"secret")
+        first.route("/go", lambda request: Reply(status=302, headers={"Location": f"{second.url}/file"}))
+        with PoliteSession(**FAST) as http:
+            with pytest.raises(RobotsDisallowed, match="does not allow"):
+                http.get(f"{first.url}/go")
+        assert second.hits("/file") == []
+        assert len(second.hits("/robots.txt")) == 1
+
+
+def test_redirects_to_one_host_keep_its_delay():
+    with LocalServer() as first, LocalServer() as second:
+        for server in (first, second):
+            server.robots("User-agent: *\nAllow: /\n")
+        second.serve("/file", b"ok")
+        for i in range(4):
+            first.route(f"/go{i}", lambda request: Reply(status=302, headers={"Location": f"{second.url}/file"}))
+        with PoliteSession(min_delay=0.3, backoff=0.01, timeout=(2.0, 2.0)) as http:
+            for i in range(4):
+                assert http.get(f"{first.url}/go{i}").body == b"ok"
+        times = [request.at for request in second.hits("/file")]
+        assert len(times) == 4
+        assert all(later - earlier >= 0.29 for earlier, later in zip(times, times[1:])), times
+
+
+def test_redirect_loop_is_one_clear_error(server):
+    server.route("/a", lambda request: Reply(status=302, headers={"Location": "/b"}))
+    server.route("/b", lambda request: Reply(status=301, headers={"Location": "/a"}))
+    with PoliteSession(**FAST) as http:
+        with pytest.raises(FetchError, match=r"a redirect loop \(.*/a → .*/b → .*/a\)"):
+            http.get(f"{server.url}/a")
+    assert len(server.hits("/a")) == 1
+
+
+def test_redirect_to_a_file_url_is_refused(server):
+    server.route("/a", lambda request: Reply(status=302, headers={"Location": "file:///etc/passwd"}))
+    with PoliteSession(**FAST) as http:
+        with pytest.raises(FetchError, match="redirects to file:///etc/passwd: only http"):
+            http.get(f"{server.url}/a")
+
+
+def test_too_many_redirects_stop(server):
+    for i in range(10):
+        server.route(f"/r{i}", lambda request, i=i: Reply(status=302, headers={"Location": f"/r{i + 1}"}))
+    with PoliteSession(max_redirects=3, **FAST) as http:
+        with pytest.raises(FetchError, match="more than 3 redirects"):
+            http.get(f"{server.url}/r0")
+
+
+def test_refused_connection_fails_fast_without_retries():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    with PoliteSession(min_delay=0.01, backoff=1.0, timeout=(2.0, 2.0), obey_robots=False) as http:
+        with pytest.raises(FetchError, match=r"^cannot reach 127\.0\.0\.1: the connection was refused") as caught:
+            http.get(f"http://127.0.0.1:{port}/x")
+        assert http.requests_sent == 1
+    assert time.monotonic() - started < 3
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("delay", [-1, float("nan"), float("inf")])
+def test_bad_delays_are_refused(delay):
+    with pytest.raises(ValueError, match="0 or more seconds"):
+        check_delay(delay)
+    with pytest.raises(ValueError):
+        PoliteSession(min_delay=delay)
+
+
+@pytest.mark.parametrize("url", ["digitallibrary.un.org", "ftp://example.org/", "file:///etc", "http://", "http://x:port/", ""])
+def test_bad_base_urls_are_refused(url):
+    with pytest.raises(ValueError, match="http"):
+        check_url(url, "--undl-base")

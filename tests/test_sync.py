@@ -430,3 +430,101 @@ def test_any_body_lands_or_fails_with_a_reason_never_a_crash(kind, data):
     for landing in landings:
         # An extract may hold no recorded vote (a session's first weeks); a Library record always does.
         assert landing.source.sha256 and (landing.roll_calls or kind == KIND_UNXML)
+
+
+def test_sync_and_its_rebuild_give_the_same_data_version_when_a_file_changes_no_vote(server, paths, tmp_path):
+    # The second sync fetches a new 74.json whose only change is a resolution adopted without a
+    # vote: a new source, no new or changed vote. Its rebuild must stamp the same data version.
+    db, archive = paths
+    run_sync(server, db, archive)
+    extra = make_unxml_line("A/RES/74/904", "20 December 2019", recorded=False)
+    server.serve("/data_extract/74.json", (SESSION_74 + extra + "\n").encode(), "text/plain; charset=utf-8")
+    summary = run_sync(server, db, archive)
+    assert summary.ok and (summary.new, summary.changed) == (0, 0) and summary.unchanged == 2
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    assert rebuild(rebuilt, archive, show_progress=False).ok
+    assert store.data_version(rebuilt) == store.data_version(db)
+    assert_same_store(db, rebuilt)
+
+
+def test_sync_without_a_network_fails_fast_in_one_line(tmp_path, capsys):
+    # A refused connection (nothing listens on the port): one clear line within a few seconds, no
+    # back-off and no retries; the store is left as it was.
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "unvotes.sqlite"
+    started = time.monotonic()
+    code = main(["sync", "--db", str(db), "--raw-dir", str(tmp_path / "raw"), "--quiet", "--undl",
+                 "--unxml-base", f"http://127.0.0.1:{port}/data_extract/", "--undl-base", f"http://127.0.0.1:{port}"])
+    assert code == 1
+    assert time.monotonic() - started < 5
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: cannot reach 127.0.0.1: the connection was refused"), err
+    assert store.data_version(db) == "empty"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sync", "--delay", "-1"], "argument --delay"),
+    (["sync", "--delay", "nan"], "argument --delay"),
+    (["sync", "--delay", "inf"], "argument --delay"),
+    (["sync", "--unxml-base", "file:///etc/"], "argument --unxml-base"),
+    (["sync", "--since", "99999999"], "argument --since"),
+    (["fetch-record", "S/RES/2720"], "neither a Library record id"),
+    (["fetch-record", "12", "--undl-base", "digitallibrary.un.org"], "argument --undl-base"),
+])
+def test_network_command_arguments_are_checked(args, message, capsys, tmp_path):
+    with pytest.raises(SystemExit) as caught:
+        main([*args, "--db", str(tmp_path / "x.sqlite")])
+    assert caught.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_bad_base_url_from_the_environment_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("UNGA_UNXML_BASE", "not a url")
+    assert main(["sync", "--db", str(tmp_path / "x.sqlite"), "--quiet"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: $UNGA_UNXML_BASE or --unxml-base 'not a url/' is not an http(s) address like https://digitallibrary.un.org")
+
+
+def test_show_treats_percent_and_underscore_as_characters(server, paths, capsys):
+    db, archive = paths
+    run_sync(server, db, archive)
+    capsys.readouterr()
+    assert main(["show", "A/RES/74/90_", "--db", str(db)]) == 1
+    assert "Close matches" not in capsys.readouterr().err
+    assert main(["show", "A/RES/74/90", "--db", str(db)]) == 1
+    assert "Close matches: A/RES/74/901, A/RES/74/903A" in capsys.readouterr().err
+
+
+def test_a_page_of_unclosed_record_tags_is_split_in_linear_time(tmp_path):
+    # 320 kB of `<record>` with no closing tag took 212 s with a lazy regex; sync and rebuild both
+    # split the page, so both are timed here, on the same bytes from the raw archive.
+    from scraper.sources.undl import split_search_page
+    from scraper.sync import KIND_YEAR_PAGE, SyncSummary, plan_landings
+
+    page = b'<?xml version="1.0"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">' + b"<record>" * 40_000
+    assert len(page) > 320_000
+    started = time.monotonic()
+    assert split_search_page(page) == []
+    assert plan_landings(KIND_YEAR_PAGE, page, "http://127.0.0.1/search?fct__3=2023", "2026-01-01T00:00:00Z", {}, SyncSummary()) == []
+    assert time.monotonic() - started < 1
+    archive = RawArchive(tmp_path / "raw")
+    archive.store(page, url="http://127.0.0.1/search?fct__3=2023&of=xm", status=200, content_type="application/xml",
+                  source_kind=KIND_YEAR_PAGE, retrieved_at="2026-01-01T00:00:00Z")
+    started = time.monotonic()
+    summary = rebuild(tmp_path / "rebuilt.sqlite", archive, show_progress=False)
+    assert time.monotonic() - started < 10
+    assert (summary.new, summary.failed) == (0, [])
+
+
+def test_split_keeps_each_closed_record_and_its_id():
+    from scraper.sources.undl import split_search_page
+
+    page = (b'<collection><record><controlfield tag="001">11</controlfield></record>\n'
+            b'<marc:record><marc:controlfield tag="001">12</marc:controlfield></marc:record >'
+            b"<record><controlfield tag=\"001\">13</controlfield>")  # the last one never closes
+    assert [listed.undl_id for listed in split_search_page(page)] == [11, 12]

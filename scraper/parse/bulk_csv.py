@@ -13,11 +13,12 @@ import zlib
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from scraper import countries
+from scraper import countries, validate
 from scraper.records import VOTE_CODES, MemberVote, ParseError, RollCall
-from scraper.symbols import normalise_symbol, session_of
+from scraper.symbols import session_of
 
 REQUIRED_COLUMNS = ("undl_id", "ms_name", "date", "resolution")
 _PER_MEMBER_COLUMNS = ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution")
@@ -53,7 +54,7 @@ def parse_bulk_csv(data: bytes, source_name: str) -> list[RollCall]:
         # pyarrow's reader is several times faster than pandas' on the million-row file, and keeps
         # the per-vote columns (title, agenda…) compact until one row per vote is taken from them.
         table = _read_table(data, source_name)
-    except (pa.ArrowInvalid, csv.Error, StopIteration, UnicodeDecodeError) as error:
+    except (pa.ArrowInvalid, csv.Error, StopIteration, UnicodeDecodeError, OSError) as error:
         raise ParseError(f"{source_name}: not a readable CSV file ({error})") from error
     table = table.rename_columns([_LAYOUT_ALIASES.get(c.strip(), c.strip()) for c in table.column_names])
     missing = [c for c in (*REQUIRED_COLUMNS, "ms_vote") if c not in table.column_names]
@@ -80,7 +81,7 @@ def parse_bulk_csv(data: bytes, source_name: str) -> list[RollCall]:
     blank = frame[(frame["resolution"].str.strip() == "") | (frame["undl_id"].str.strip() == "")]
     if len(blank):
         raise ParseError(f"{source_name}, line {blank.iloc[0]['line']}: a row without a resolution symbol or undl_id")
-    symbols = {s: normalise_symbol(s) for s in frame["resolution"].unique()}
+    symbols = {s: _assembly_symbol(s, frame, source_name) for s in frame["resolution"].unique()}
     frame["symbol"] = frame["resolution"].map(symbols)
     _check_one_record_per_symbol(frame, source_name)
     _check_no_member_twice(frame, source_name)
@@ -142,6 +143,14 @@ def _roll_call(first: dict, votes: list[MemberVote], source_name: str) -> RollCa
     )
 
 
+def _assembly_symbol(resolution: str, frame: pd.DataFrame, source_name: str) -> str:
+    try:
+        return validate.assembly_symbol(resolution, source_name)
+    except ParseError:
+        line = frame.loc[frame["resolution"] == resolution, "line"].iloc[0]
+        return validate.assembly_symbol(resolution, f"{source_name}, line {line}")
+
+
 def strip_title_statement(title: str) -> str:
     """'The situation in Myanmar : resolution / adopted by the General Assembly' -> 'The situation in Myanmar'."""
     return _TITLE_STATEMENT.sub("", title.strip())
@@ -177,24 +186,82 @@ def _check_one_record_per_symbol(frame: pd.DataFrame, source_name: str) -> None:
 
 
 def _read_table(data: bytes, source_name: str) -> pa.Table:
-    """Every column as text, empty cells as "" (never null). Gzip is inflated as a stream: inflating
-    the 350 MB file in one piece would double the peak memory."""
+    """Every column as text, empty cells as "" (never null). Gzip is inflated as a stream, capped at
+    `validate.max_unpacked_bytes()`: inflating the 300 MB file in one piece would double the peak
+    memory, and a gzip bomb must stop at the cap, not at the end of the machine's memory."""
     gzipped = data[:2] == b"\x1f\x8b"
     head = _decompress_head(data[:65536]) if gzipped else data[:65536].decode("utf-8", errors="replace")
     header = next(csv.reader([head.removeprefix("\ufeff").split("\n", 1)[0]]))
-    stream = pa.input_stream(pa.BufferReader(data), compression="gzip" if gzipped else None)
+    if not header:
+        raise ParseError(f"{source_name}, line 1: no column names")
+    stream = validate.GunzipReader(data, source_name) if gzipped else pa.BufferReader(data)
+    ragged: list[str] = []
+
+    def refuse_ragged(row) -> str:
+        # Stop at the first row with too few or too many cells; its line is found below.
+        ragged.append(f"{row.actual_columns} cells where the header has {row.expected_columns}")
+        return "error"
+
     try:
-        return pa_csv.read_csv(
+        table = pa_csv.read_csv(
             stream,
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            read_options=pa_csv.ReadOptions(block_size=_BLOCK_BYTES),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse_ragged),
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.string() for name in header}, strings_can_be_null=False
             ),
         )
-    except OSError as error:  # zlib's complaint about a cut-off or damaged stream
-        if gzipped:
-            raise ParseError(f"{source_name}: the gzip file is truncated or damaged ({error}); download it again") from error
+    except validate.UnpackedTooLarge:
         raise
+    except zlib.error as error:
+        raise ParseError(f"{source_name}: the gzip file is truncated or damaged ({error}); download it again") from error
+    except (pa.ArrowInvalid, OSError) as error:
+        if isinstance(error, OSError) and gzipped and not isinstance(error, pa.ArrowInvalid):
+            raise ParseError(f"{source_name}: the gzip file is truncated or damaged ({error}); download it again") from error
+        line, problem = _locate_bad_line(data, source_name, len(header), ragged)
+        if line is None:
+            raise
+        raise ParseError(f"{source_name}, line {line}: {problem}") from error
+    _check_cell_sizes(table, source_name)
+    return table
+
+
+# The longest real cell (an agenda line) is under 10 kB; a megabyte is not a title but damage.
+_MAX_CELL_BYTES = 1 << 20
+
+
+def _check_cell_sizes(table: pa.Table, source_name: str) -> None:
+    for name, column in zip(table.column_names, table.columns):
+        lengths = pc.binary_length(column)
+        if table.num_rows and pc.max(lengths).as_py() > _MAX_CELL_BYTES:
+            row = pc.index(pc.greater(lengths, _MAX_CELL_BYTES), True).as_py()
+            raise ParseError(
+                f"{source_name}, line {row + 2}: the {name} cell is longer than {_MAX_CELL_BYTES >> 20} MB "
+                "(not the bulk file's layout)"
+            )
+
+
+# pyarrow reads in blocks and cannot split a row across two; a row longer than a block is refused
+# with the line named. 16 MB is fifty times the longest real row (agenda and title of a vote).
+_BLOCK_BYTES = 16 << 20
+
+
+def _locate_bad_line(data: bytes, source_name: str, columns: int, ragged: list[str]) -> tuple[int | None, str]:
+    """(line number, what is wrong) for the first line too long for a block or with the wrong number
+    of cells, read with the standard csv module (slower, but only after pyarrow has refused the file)."""
+    stream = validate.GunzipReader(data, source_name) if data[:2] == b"\x1f\x8b" else io.BytesIO(data)
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+    csv.field_size_limit(_BLOCK_BYTES * 4)
+    reader = csv.reader(text)
+    try:
+        for row in reader:
+            if reader.line_num > 1 and len(row) != columns:
+                return reader.line_num, f"{len(row)} cells where the header has {columns} (a ragged row)"
+            if sum(len(cell) for cell in row) >= _BLOCK_BYTES:
+                return reader.line_num, f"a row longer than {_BLOCK_BYTES >> 20} MB (not the bulk file's layout)"
+    except csv.Error as error:
+        return reader.line_num or 1, f"a row longer than {_BLOCK_BYTES >> 20} MB or not CSV ({error})"
+    return None, ragged[0] if ragged else ""
 
 
 def _decompress_head(head: bytes) -> str:
@@ -207,27 +274,15 @@ def _decompress_head(head: bytes) -> str:
 
 
 def _iso_date(text: str, source_name: str, line: int) -> str:
-    text = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ParseError(f"{source_name}, line {line}: date {text!r} is not YYYY-MM-DD")
-    return text
+    return validate.iso_date(text, f"{source_name}, line {line}")
 
 
 def _int(text: str, source_name: str, line: int, column: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError as error:
-        raise ParseError(f"{source_name}, line {line}: {column} {text!r} is not a number") from error
+    if not re.fullmatch(r"[0-9]{1,12}", text.strip()):  # a record id: bounded, so int() never meets 5,000 digits
+        raise ParseError(f"{source_name}, line {line}: {column} {validate.shown(text)} is not a record number")
+    return int(text.strip())
 
 
 def _count(text: str, source_name: str, line: int) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = float(text)  # the file writes counts as "120.0"
-    except ValueError as error:
-        raise ParseError(f"{source_name}, line {line}: tally {text!r} is not a number") from error
-    if value != int(value) or value < 0:
-        raise ParseError(f"{source_name}, line {line}: tally {text!r} is not a whole count")
-    return int(value)
+    # The file writes counts as "120.0".
+    return validate.count(text, f"{source_name}, line {line}: tally")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from scraper import validate
 from scraper.parse.bulk_csv import strip_title_statement
 from scraper.records import MemberVote, ParseError, RollCall
 from scraper.symbols import normalise_symbol, session_of
@@ -106,7 +107,7 @@ def read_iso_date(text: str, where: str) -> str:
         day = datetime.date(int(match[1] or match[4]), int(match[2] or match[5]), int(match[3] or match[6]))
     except (TypeError, ValueError):  # no match, or no such day (1960-02-31)
         raise ParseError(f"{where}: date {shown(text)} is not YYYY-MM-DD") from None
-    return day.isoformat()
+    return validate.check_date(day, where, text)  # no 9999-12-31: inside the Assembly's record
 
 
 def read_member(name: str, vote: str, country_code: str, where: str) -> MemberVote:
@@ -211,6 +212,8 @@ def _read_record(record: etree._Element, where: str, source_name: str) -> RollCa
         return SkippedRecord(undl_id, "", "no resolution symbol (791): not a voting record")
     if not symbol.startswith("A/"):
         return SkippedRecord(undl_id, symbol, "not a General Assembly vote")
+    if not is_assembly_symbol(symbol):
+        return SkippedRecord(undl_id, symbol, "not a General Assembly resolution or decision")
     if "996" not in fields and not members:
         return SkippedRecord(undl_id, symbol, "no recorded vote (no tallies in 996, no member list in 967)")
 
@@ -256,7 +259,16 @@ def _tally(tally: _Field, code: str, where: str, label: str) -> int | None:
         return None
     if not _COUNT.fullmatch(text):
         raise ParseError(f"{where}: tally 996 ${code} ({label}) {shown(text)} is not a whole number")
-    return int(text)
+    return validate.count(text, f"{where}: tally 996 ${code} ({label})")
+
+
+def is_assembly_symbol(symbol: str) -> bool:
+    """True for a General Assembly resolution or decision symbol (A/RES/…, A/DEC/…)."""
+    try:
+        validate.assembly_symbol(symbol, "")
+    except ParseError:
+        return False
+    return True
 
 
 def check_no_member_twice(votes: list[MemberVote], where: str) -> None:

@@ -14,8 +14,16 @@ import re
 import lxml.html
 from lxml import etree
 
+from scraper import validate
 from scraper.parse.bulk_csv import strip_title_statement
-from scraper.parse.marcxml import NotAVotingRecord, check_no_member_twice, read_iso_date, read_member, shown
+from scraper.parse.marcxml import (
+    NotAVotingRecord,
+    check_no_member_twice,
+    is_assembly_symbol,
+    read_iso_date,
+    read_member,
+    shown,
+)
 from scraper.records import ParseError, RollCall
 from scraper.symbols import normalise_symbol, session_of
 
@@ -75,8 +83,8 @@ def parse_record_html(data: bytes, source_name: str) -> RollCall:
             + "; save the page of the voting record itself (in English, ?ln=en)"
         )
     symbol = normalise_symbol(" ".join(_single(fields, "Resolution", where)))
-    if not symbol.startswith("A/"):
-        raise NotAVotingRecord(f"{where}: {symbol or 'an empty symbol'} is not a General Assembly resolution")
+    if not symbol.startswith("A/") or not is_assembly_symbol(symbol):
+        raise NotAVotingRecord(f"{where}: {symbol[:60] or 'an empty symbol'} is not a General Assembly resolution")
     where = f"{where} ({symbol})"
     session = session_of(symbol)
     if not session:
@@ -97,6 +105,7 @@ def parse_record_html(data: bytes, source_name: str) -> RollCall:
         else:
             votes.append(read_member(line, "", "", f"{where}, Vote line {number}"))
     check_no_member_twice(votes, where)
+    _check_whole(votes, tallies, where)
     # Fields with several values (two agenda items, a report and its corrigendum) are joined with
     # " | ", as the Library's bulk file writes them.
     joined = {label: " | ".join(values[0]) for label, values in fields.items()}
@@ -120,6 +129,19 @@ def parse_record_html(data: bytes, source_name: str) -> RollCall:
     )
 
 
+def _check_whole(votes: list, tallies: tuple[int | None, ...], where: str) -> None:
+    """Refuse a page cut short or damaged: a voting record lists its members, as many as its Vote
+    summary counts. A page that lost them would otherwise land as an empty or partial vote."""
+    if not votes:
+        raise ParseError(f"{where}: the page lists no member votes (a damaged or cut-off page?); save it again")
+    members = tallies[4]
+    if members is not None and len(votes) < members:
+        raise ParseError(
+            f"{where}: the page lists {len(votes)} member votes but its Vote summary counts {members} members "
+            "(a damaged or cut-off page?); save it again"
+        )
+
+
 def parse_vote_summary(text: str, where: str) -> tuple[int, int, int, int, int]:
     """(yes, no, abstain, non-voting, members) from the Library's line
     "Yes: 125 | No: 50 | Abstentions: 1 | Non-Voting: 17 | Total voting membership: 193"."""
@@ -127,7 +149,7 @@ def parse_vote_summary(text: str, where: str) -> tuple[int, int, int, int, int]:
     if not match:
         raise ParseError(f"{where}: {shown(' '.join(text.split()), 120)} is not 'Yes: n | No: n | Abstentions: n | "
                          "Non-Voting: n | Total voting membership: n'")
-    yes, no, abstain, non_voting, members = (int(group) for group in match.groups())
+    yes, no, abstain, non_voting, members = (validate.count(group, where) for group in match.groups())
     return yes, no, abstain, non_voting, members
 
 

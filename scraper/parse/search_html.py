@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from scraper.parse.bulk_csv import strip_title_statement
-from scraper.parse.marcxml import RECORD_ID, NotAVotingRecord, parse_search_total, read_iso_date, shown
+from scraper.parse.marcxml import RECORD_ID, NotAVotingRecord, is_assembly_symbol, parse_search_total, read_iso_date, shown
 from scraper.parse.record_html import page_kind, parse_html, parse_vote_summary
 from scraper.records import ParseError, RollCall
 from scraper.symbols import normalise_symbol, session_of
@@ -45,8 +45,8 @@ class SearchHit:
 
     @property
     def is_general_assembly_vote(self) -> bool:
-        """A General Assembly resolution adopted by a recorded vote (tallies shown)."""
-        return self.symbol.startswith("A/") and self.yes is not None
+        """A General Assembly resolution or decision adopted by a recorded vote (tallies shown)."""
+        return self.symbol.startswith("A/") and is_assembly_symbol(self.symbol) and self.yes is not None
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ import json
 import re
 from datetime import datetime
 
-from scraper import countries
+from scraper import countries, validate
 from scraper.records import MemberVote, ParseError, RollCall
-from scraper.symbols import normalise_symbol, session_of
+from scraper.symbols import session_of
 
 _LISTS = (("MS_in_favour", "MS_in_favour_count", "Y"), ("MS_against", "MS_against_count", "N"),
           ("MS_abstaining", "MS_abstaining_count", "A"))
@@ -49,7 +49,7 @@ def parse_unxml(data: bytes, source_name: str) -> list[RollCall]:
             raise ParseError(f"{source_name}, line {line_number}: not valid JSON ({error.msg}); the file may be truncated") from error
         if not isinstance(entry, dict) or "symbol" not in entry:
             raise ParseError(f"{source_name}, line {line_number}: not a resolution entry (no 'symbol')")
-        if _is_recorded_vote(entry):
+        if _is_recorded_vote(entry, f"{source_name}, line {line_number}"):
             roll_call = _roll_call(entry, f"{source_name}, line {line_number}")
             # Upstream appends revised entries: a later entry for the same symbol replaces the earlier.
             roll_calls[roll_call.symbol] = roll_call
@@ -65,16 +65,16 @@ def _name_first_parts(roll_calls: list[RollCall]) -> list[RollCall]:
     return roll_calls
 
 
-def _is_recorded_vote(entry: dict) -> bool:
+def _is_recorded_vote(entry: dict, where: str) -> bool:
     if entry.get("adoption_type") == "By a recorded vote":
         return True
     # An empty adoption type with real counts is still a recorded vote.
-    return any(_count(entry.get(count_key), "") for _, count_key, _ in _LISTS)
+    return any(_count(entry.get(count_key), f"{where}: {count_key}") for _, count_key, _ in _LISTS)
 
 
 def _roll_call(entry: dict, where: str) -> RollCall:
-    symbol = normalise_symbol(str(entry["symbol"]))
-    date = _iso_date(str(entry.get("adoption_date", "")), where)
+    symbol = validate.assembly_symbol(entry["symbol"], where)
+    date = _iso_date(entry.get("adoption_date", ""), where)
     listed: dict[str, MemberVote] = {}
     tallies = {}
     for list_key, count_key, vote in _LISTS:
@@ -98,14 +98,17 @@ def _roll_call(entry: dict, where: str) -> RollCall:
             MemberVote(current_names[code], "X", code) for code in sorted(members - listed.keys())
         ]
     yes, no, abstain = tallies["Y"], tallies["N"], tallies["A"]
+    if (yes or 0) + (no or 0) + (abstain or 0) > len(members):
+        raise ParseError(f"{where}: {symbol} counts {yes or 0} + {no or 0} + {abstain or 0} votes, more than the "
+                         f"{len(members)} members on {date}")
     return RollCall(
         symbol=symbol,
         date=date,
         session=session_of(symbol),
-        title=str(entry.get("title", "")).strip(),
+        title=_text(entry, "title", where),
         agenda=_agenda(entry),
-        subjects=tuple(s[0] if isinstance(s, list) else str(s) for s in entry.get("subjects") or []),
-        meeting=str(entry.get("pv", "")).strip(),
+        subjects=_subjects(entry.get("subjects"), where),
+        meeting=_text(entry, "pv", where),
         draft=_blank_na(entry.get("originating_document")),
         committee_report=_blank_na(entry.get("committee")),
         yes=yes,
@@ -115,9 +118,46 @@ def _roll_call(entry: dict, where: str) -> RollCall:
         non_voting=len(members) - (yes or 0) - (no or 0) - (abstain or 0),
         members=len(members),
         votes=votes,
-        sponsors=tuple(entry.get("sponsors") or ()) + tuple(entry.get("additional_sponsors") or ()),
-        sdgs=tuple(str(s) for s in entry.get("SDGs") or ()),
+        sponsors=_strings(entry, "sponsors", where) + _strings(entry, "additional_sponsors", where),
+        sdgs=tuple(str(s) for s in _list(entry, "SDGs", where) if isinstance(s, (str, int)) and not isinstance(s, bool)),
     )
+
+
+def _text(entry: dict, key: str, where: str) -> str:
+    value = entry.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ParseError(f"{where}: {key} {validate.shown(value)} is not text")
+    return str(value).strip()
+
+
+def _list(entry: dict, key: str, where: str) -> list:
+    value = entry.get(key)
+    if value is None or value == "":
+        return []
+    if not isinstance(value, list):
+        raise ParseError(f"{where}: {key} {validate.shown(value)} is not a list")
+    return value
+
+
+def _strings(entry: dict, key: str, where: str) -> tuple[str, ...]:
+    values = _list(entry, key, where)
+    if not all(isinstance(v, str) for v in values):
+        raise ParseError(f"{where}: {key} is not a list of names")
+    return tuple(values)
+
+
+def _subjects(value, where: str) -> tuple[str, ...]:
+    """UNBIS subjects, written as [term, thesaurus] pairs (or plain terms)."""
+    subjects = _list({"subjects": value}, "subjects", where)
+    out = []
+    for subject in subjects:
+        term = subject[0] if isinstance(subject, list) and subject else subject
+        if not isinstance(term, str):
+            raise ParseError(f"{where}: subjects holds {validate.shown(subject)}, not a term")
+        out.append(term)
+    return tuple(out)
 
 
 @functools.cache
@@ -134,24 +174,20 @@ def _unique_names(names: list, where: str, list_key: str) -> list[str]:
 
 
 def _count(value, where: str) -> int | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if text in ("", "N.A.", "N.A"):
-        return None
-    if not text.isdigit():
-        raise ParseError(f"{where}: count {text!r} is not a number")
-    return int(text)
+    return validate.count(value, where, none_words=("N.A.", "N.A"))
 
 
-def _iso_date(text: str, where: str) -> str:
+def _iso_date(text: object, where: str) -> str:
+    if not isinstance(text, str):
+        raise ParseError(f"{where}: adoption_date {validate.shown(text)} is not a date like '18 June 2021'")
     text = re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
     for pattern in ("%d %B %Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, pattern).date().isoformat()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ParseError(f"{where}: adoption_date {text!r} is not a date like '18 June 2021'")
+        return validate.check_date(day, f"{where}: adoption_date", text)
+    raise ParseError(f"{where}: adoption_date {validate.shown(text)} is not a date like '18 June 2021'")
 
 
 def _agenda(entry: dict) -> str:
@@ -160,5 +196,5 @@ def _agenda(entry: dict) -> str:
 
 
 def _blank_na(value) -> str:
-    text = str(value or "").strip()
+    text = value.strip() if isinstance(value, str) else ""
     return "" if text in ("N.A.", "N.A") else text

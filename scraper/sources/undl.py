@@ -21,8 +21,10 @@ RESULT_LIMIT = 500  # the search pages stop near here; one year never had that m
 FIRST_YEAR = 1946
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
-_RECORD = re.compile(rb"<(?:marc:)?record\b.*?</(?:marc:)?record\s*>", re.DOTALL)
-_CONTROL_001 = re.compile(rb"<(?:marc:)?controlfield\s+tag=\"001\"\s*>\s*(\d+)\s*<")
+# The opening and closing tags of a record, found in one pass: a lazy `<record.*?</record>` would
+# rescan the rest of the page from every unclosed `<record` (212 s on a 320 kB page of them).
+_RECORD_TAG = re.compile(rb"(?P<close></(?:marc:)?record\s*>)|<(?:marc:)?record\b")
+_CONTROL_001 = re.compile(rb"<(?:marc:)?controlfield\s+tag=\"001\"\s*>\s*([0-9]{1,12})\s*<")
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,7 @@ def split_search_page(data: bytes) -> list[ListedRecord]:
     record fails alone and the others on its page still land.
     """
     listed = []
-    for match in _RECORD.finditer(data):
-        chunk = match.group(0)
+    for chunk in _record_chunks(data):
         id_match = _CONTROL_001.search(chunk)
         standalone = (
             b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -103,3 +104,18 @@ def split_search_page(data: bytes) -> list[ListedRecord]:
         )
         listed.append(ListedRecord(int(id_match.group(1)) if id_match else None, standalone))
     return listed
+
+
+def _record_chunks(data: bytes) -> list[bytes]:
+    """Each `<record …>…</record>` of the page, in one linear pass: from the first opening tag not
+    yet closed to the next closing tag (an unclosed record runs on into the next one and fails
+    to parse there, alone; a record never closed is no record)."""
+    chunks = []
+    start = None
+    for tag in _RECORD_TAG.finditer(data):
+        if not tag["close"]:
+            start = tag.start() if start is None else start
+        elif start is not None:
+            chunks.append(data[start : tag.end()])
+            start = None
+    return chunks
