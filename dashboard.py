@@ -25,6 +25,7 @@ st.set_page_config(page_title="UN General Assembly votes", page_icon=str(Path(__
 chart_slot = chart_library.start_loading()
 
 from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state  # noqa: E402
+from views import stories  # noqa: E402
 
 db = data.store_path()
 version = data.read_version(db)
@@ -48,6 +49,8 @@ pages = {
                          icon=":material/flag:"),
     "compare": st.Page(partial(compare.render, context), title="Compare", url_path="compare",
                        icon=":material/compare_arrows:"),
+    "stories": st.Page(partial(stories.render, context), title="Stories", url_path="stories",
+                       icon=":material/school:"),
     "about": st.Page(partial(about.render, context), title="About the data", url_path="about",
                      icon=":material/info:"),
 }
@@ -65,6 +68,11 @@ if alias is not None:
     if target not in pages:
         st.session_state["_page_notice"] = f"Unknown page '{alias[:24]}'; showing {pages[page].title}."
     st.query_params.from_dict({key: values for key, values in rest.items()})
+
+if page == "stories":  # a story keeps its own address (story, step); the shared controls do not apply
+    current.run()
+    chart_library.finish(chart_slot)
+    st.stop()
 
 notices = controls.begin(catalog, page)
 if "_page_notice" in st.session_state:

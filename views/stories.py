@@ -29,7 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from analysis.facts import FactError, find_facts, show_facts
+import pandas as pd
+import streamlit as st
+
+from analysis.facts import FactError, check_fact, find_facts, normalise_claim, show_facts
 
 STORIES_DIR = Path(__file__).resolve().parent.parent / "stories"
 REQUIRED_FIELDS = ("title", "level", "time", "summary")
@@ -188,3 +191,267 @@ def load_stories(directory: Path = STORIES_DIR) -> tuple[list[Story], list[str]]
         except StoryError as error:
             errors.append(str(error))
     return stories, errors
+
+
+# ------------------------------------------------------------------------------------------
+# The page (Streamlit from here on)
+
+LEVEL_LABELS = {"beginner": "For beginners", "intermediate": "Intermediate", "advanced": "Advanced"}
+
+
+def render(context) -> None:
+    """Draw the list of stories, or the story and step the address names (`?story=…&step=…`)."""
+    stories, errors = load_stories()
+    by_slug = {story.slug: story for story in stories}
+    wanted = (st.query_params.get("story") or "").strip().lower()
+    if wanted and wanted in by_slug:
+        _render_story(context, by_slug[wanted])
+        return
+    st.title("Stories")
+    if wanted:
+        broken = [error for error in errors if error.startswith(f"{wanted}.md")]
+        if broken:
+            st.error(f"The story “{wanted[:40]}” has a mistake and cannot be shown: {broken[0]}", icon=":material/error:")
+        else:
+            st.warning(f"There is no story called “{wanted[:40]}”; here are the ones there are.", icon=":material/link_off:")
+    st.markdown("Short guided lessons: each step opens one view of the votes, explains it in a few sentences and "
+                "asks a question to discuss. Every number in a story is checked against the votes by the project's "
+                "tests. Each story and step has its own link to share, and a printable handout.")
+    for story in stories:
+        with st.container(border=True):
+            st.subheader(story.title)
+            st.caption(f"{LEVEL_LABELS[story.level]} · {story.time} · {len(story.steps)} steps")
+            st.markdown(story.summary)
+            st.button("Start this story", key=f"start_{story.slug}", on_click=_go, args=(story.slug, 1),
+                      icon=":material/play_arrow:")
+    for error in errors:
+        st.error(f"A story file could not be read — {error}", icon=":material/error:")
+    st.caption("Teachers: add your own story by putting a Markdown file in the `stories/` folder; "
+               "stories/README.md explains the format.")
+
+
+def _go(slug: str, step: int) -> None:
+    st.query_params["story"] = slug
+    st.query_params["step"] = str(step)
+
+
+def _back_to_list() -> None:
+    st.query_params.clear()
+
+
+def app_base_url() -> str:
+    """The address of the app itself (for links in a handout, which must work outside the app)."""
+    url = (getattr(st.context, "url", "") or "").split("?")[0].rstrip("/")
+    return re.sub(r"/stories$", "", url)
+
+
+def absolute_link(view: str, base: str) -> str:
+    """A step's view ('/resolutions?vote=…') as a full address on the app at `base`."""
+    return (base or "") + view if view.startswith("/") else view
+
+
+def _render_story(context, story: Story) -> None:
+    raw_step = (st.query_params.get("step") or "1").strip()
+    number = int(raw_step) if raw_step.isdigit() else 1
+    if not raw_step.isdigit() or not 1 <= number <= len(story.steps):
+        number = min(max(number, 1), len(story.steps))
+        st.warning(f"This story has steps 1 to {len(story.steps)}; showing step {number}.", icon=":material/link_off:")
+    if st.query_params.get("step") != str(number):
+        st.query_params["step"] = str(number)
+    step = story.steps[number - 1]
+
+    st.button("All stories", on_click=_back_to_list, icon=":material/arrow_back:", type="tertiary")
+    st.title(story.title)
+    st.caption(f"{LEVEL_LABELS[story.level]} · {story.time} · step {number} of {len(story.steps)}")
+    st.progress(number / len(story.steps))
+    st.header(f"{number}. {step.heading}", anchor=False)
+    st.markdown(step.plain_text)
+    mismatches = fact_mismatches(context.db, context.version, step.text)
+    if mismatches:
+        st.warning("Some numbers in this step differ from the votes in the store: " + "; ".join(mismatches[:4]),
+                   icon=":material/fact_check:")
+    picture, caption = step_picture(context.db, context.version, step.view)
+    if picture:
+        st.html(f'<div class="story-picture" style="max-width:900px">{picture}</div>')
+        st.caption(caption)
+    st.link_button("Open this view in the dashboard", "." + step.view if step.view.startswith("/") else step.view,
+                   icon=":material/open_in_new:", help="Opens the full, interactive page in a new tab.")
+    st.info(f"**Discuss:** {step.question}", icon=":material/forum:")
+
+    previous_column, next_column = st.columns(2)
+    previous_column.button("Previous", disabled=number == 1, on_click=_go, args=(story.slug, number - 1),
+                           icon=":material/chevron_left:", key="story_previous", width="stretch")
+    next_column.button("Next", disabled=number == len(story.steps), on_click=_go, args=(story.slug, number + 1),
+                       icon=":material/chevron_right:", key="story_next", width="stretch", type="primary")
+
+    base = app_base_url()
+    st.caption(f"**Link to this step** — share it and it opens here: `{base}/stories?story={story.slug}&step={number}`")
+    from views import handout
+
+    handout.download_button(story.title, lambda: story_handout(context.db, context.version, story, base),
+                            key=f"story_{story.slug}", label="Download this story as a handout")
+
+
+def story_handout(db: str, version: str, story: Story, base: str) -> str:
+    """The whole story as one printable, offline HTML handout: every step's text, picture, link and question."""
+    from views import handout
+
+    sections = []
+    for number, step in enumerate(story.steps, start=1):
+        picture, caption = step_picture(db, version, step.view)
+        sections.append(handout.Section(heading=f"{number}. {step.heading}", text=step.plain_text, picture=picture,
+                                        caption=caption, link=absolute_link(step.view, base), question=step.question))
+    return handout.handout_html(story.title, sections, intro=story.summary,
+                                meta=f"{LEVEL_LABELS[story.level]} · {story.time} · {len(story.steps)} steps",
+                                link=f"{base}/stories?story={story.slug}&step=1" if base else "")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def fact_mismatches(db: str, version: str, text: str) -> list[str]:
+    """The facts of a step's text that the store does not bear out, one short line each (none: all
+    agree). A teacher's new story is checked as it is shown, not only by the project's tests."""
+    from views import data
+
+    votes, roll_calls = data.load_votes(db, version), data.load_roll_calls(db, version)
+    problems = []
+    for fact in find_facts(text):
+        try:
+            found = check_fact(fact.expression, votes, roll_calls)
+        except FactError as error:
+            problems.append(f"“{fact.shown}”: {error}")
+            continue
+        if found != normalise_claim(fact):
+            problems.append(f"“{fact.shown}” ({fact.expression}): the votes give {found}")
+    return problems
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def step_picture(db: str, version: str, view: str) -> tuple[str, str]:
+    """The picture of a step's view as inline SVG, and a one-sentence caption saying what it shows.
+
+    Pictures: a vote (`/resolutions?vote=`) as a world map by vote; a search (`/resolutions?q=`) as the
+    tallies of the votes whose title holds the words; a country and partners (`/countries`) or two
+    countries (`/compare`) as agreement by year; the Blocs page (`/?from=…`) as a world map by bloc.
+    ("", "") for any other view: the step's link still opens it."""
+    step = Step(heading="", view=view, text="", question="")
+    params, page = step.params, step.page
+    try:
+        if page == "resolutions" and params.get("vote"):
+            return _vote_picture(db, version, params["vote"])
+        if page == "resolutions" and params.get("q"):
+            return _search_picture(db, version, params["q"], params)
+        if page == "countries" and params.get("country"):
+            partners = tuple(code.strip().upper() for code in params.get("partners", "").split(",") if code.strip())
+            return _agreement_picture(db, version, params["country"].upper(), partners, params)
+        if page == "compare" and params.get("countries"):
+            codes = [code.strip().upper() for code in params["countries"].split(",") if code.strip()]
+            if len(codes) == 2:
+                return _agreement_picture(db, version, codes[0], (codes[1],), params)
+        if page == "blocs":
+            return _blocs_picture(db, version, params)
+    except (ValueError, KeyError) as error:  # a teacher's link to something the store lacks
+        return "", f"No picture for this view ({str(error)[:80]}); open it with the button."
+    return "", ""
+
+
+def _years(params: dict[str, str], default: tuple[int, int]) -> tuple[int, int]:
+    start = int(params["from"]) if params.get("from", "").isdigit() else default[0]
+    end = int(params["to"]) if params.get("to", "").isdigit() else default[1]
+    return min(start, end), max(start, end)
+
+
+def _vote_picture(db: str, version: str, symbol: str) -> tuple[str, str]:
+    from scraper.symbols import normalise_symbol
+    from views import charts, data, handout
+
+    symbol = normalise_symbol(symbol)
+    roll_calls = data.load_roll_calls(db, version)
+    match = roll_calls[roll_calls["symbol"] == symbol]
+    if match.empty:
+        raise ValueError(f"no recorded vote {symbol}")
+    members = data.load_member_votes(db, version, symbol)
+    if members.empty:
+        return "", f"The source gives only the tallies of {symbol}, not each state's vote."
+    names = data.short_names(db, version)
+    drawn = charts.spread_to_successors(members[["country_code", "vote"]].astype(str),
+                                        data.load_successions(db, version))
+    colours = {code: charts.VOTE_COLOURS[charts.VOTE_LABELS[vote]] for code, vote in zip(drawn["country_code"], drawn["vote"])}
+    labels = {code: f"{names.get(code, code)}: {charts.VOTE_LABELS[vote]}" for code, vote in zip(drawn["country_code"], drawn["vote"])}
+    counts = members["vote"].astype(str).value_counts()
+    legend = [(f"{label} ({int(counts.get(letter, 0))})", charts.VOTE_COLOURS[label])
+              for letter, label in charts.VOTE_LABELS.items() if counts.get(letter, 0)]
+    legend.append(("not a member, or not a state", charts.NO_DATA_COLOUR))
+    day = match["date"].iloc[0]
+    caption = (f"How each state voted on {symbol} on {day.day} {day:%B %Y}, one colour per vote: the numbers are how "
+               "many states voted so. Grey: not a UN member then, or a territory.")
+    return handout.world_map_svg(colours, legend, labels, title=f"How each state voted on {symbol}"), caption
+
+
+def _search_picture(db: str, version: str, words: str, params: dict[str, str]) -> tuple[str, str]:
+    from analysis.facts import votes_titled
+    from views import charts, data, handout
+
+    roll_calls = data.load_roll_calls(db, version)
+    last_year = int(roll_calls["date"].max().year)
+    start, end = _years(params, (1946, last_year))
+    found = votes_titled(roll_calls, words, pd.Timestamp(f"{start}-01-01"), pd.Timestamp(f"{end}-12-31"))
+    if found.empty:
+        raise ValueError(f"no vote titled '{words[:40]}' in {start}–{end}")
+    caption = (f"The {len(found)} votes of {start}–{end} whose title holds the words “{words}”: each bar is one vote, "
+               "its height the number of states voting Yes (bottom), No and Abstain (top).")
+    return handout.tally_bars_svg(found, charts.VOTE_COLOURS, title=caption), caption
+
+
+def _agreement_picture(db: str, version: str, country: str, partners: tuple[str, ...],
+                       params: dict[str, str]) -> tuple[str, str]:
+    from analysis.facts import agreement_by_year
+    from views import data, handout
+
+    names = data.short_names(db, version)
+    for code in (country, *partners):
+        if code not in names:
+            raise ValueError(f"unknown country code {code}")
+    votes = data.load_votes(db, version)
+    start, end = _years(params, (int(votes["date"].min().year), int(votes["date"].max().year)))
+    frame = agreement_by_year(votes, country, partners, start, end)
+    series = [(names.get(partner, partner), handout.line_colour(index),
+               [(row.year, 100 * row.value) for row in frame[frame["partner_code"] == partner].itertuples()])
+              for index, partner in enumerate(partners)]
+    series = [entry for entry in series if entry[2]]
+    if not series:
+        raise ValueError(f"{names.get(country, country)} shared too few votes with the others in {start}–{end}")
+    who = names.get(country, country)
+    caption = (f"Each line: the share of the votes of one year on which {who} and that state cast the same vote "
+               f"(Yes, No or Abstain; years with fewer than 10 shared votes left out), {start}–{end}.")
+    return handout.lines_svg(series, f"votes where {who} voted the same", title=caption), caption
+
+
+def _blocs_picture(db: str, version: str, params: dict[str, str]) -> tuple[str, str]:
+    from analysis import agreement, matrix
+    from analysis.blocs import cluster_countries
+    from views import charts, data, handout
+    from views.state import MEASURE_TO_METRIC, MEASURES
+
+    names = data.short_names(db, version)
+    successions = data.load_successions(db, version)
+    votes = data.load_votes(db, version)
+    start, end = _years(params, (int(votes["date"].max().year) - 9, int(votes["date"].max().year)))
+    measure = params.get("measure", "agreement").lower()
+    measure = measure if measure in MEASURE_TO_METRIC else "agreement"
+    k = int(params["k"]) if params.get("k", "").isdigit() and 2 <= int(params["k"]) <= 12 else None
+    grid = matrix.vote_matrix(votes, start=f"{start}-01-01", end=f"{end}-12-31", successions=successions,
+                              merge_successors=params.get("successors") == "merge",
+                              non_voting="abstain" if params.get("nonvoting") == "abstain" else "exclude")
+    blocs = cluster_countries(agreement.agreement_matrix(grid, MEASURE_TO_METRIC[measure]), k, names=names)
+    drawn = charts.spread_to_successors(blocs[["country_code", "bloc"]], successions)
+    colours = {str(code): charts.bloc_colour(bloc) for code, bloc in zip(drawn["country_code"], drawn["bloc"])}
+    labels = {str(code): f"{names.get(str(code), code)}: bloc {int(bloc) + 1}"
+              for code, bloc in zip(drawn["country_code"], drawn["bloc"])}
+    legend = []
+    for bloc, part in blocs.groupby("bloc", sort=True):
+        members = [names.get(str(code), str(code)) for code in part["country_code"]]
+        legend.append((f"Bloc {int(bloc) + 1}: {', '.join(members[:2])}… ({len(members)} states)", charts.bloc_colour(bloc)))
+    caption = (f"The {len(legend)} blocs of {start}–{end}: states that voted most alike (measure: "
+               f"{MEASURES[measure].lower()}) share a colour; the legend names each bloc by its two most typical "
+               "members. Grey: not a member then, or a territory.")
+    return handout.world_map_svg(colours, legend, labels, title=caption), caption
