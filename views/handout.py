@@ -40,6 +40,7 @@ class Section:
     heading: str
     text: str = ""
     picture: str = ""
+    legend: tuple[tuple[str, str], ...] = ()
     caption: str = ""
     link: str = ""
     question: str = ""
@@ -104,37 +105,31 @@ def world_paths() -> dict[str, tuple[str, str]]:
     return shapes
 
 
-def world_map_svg(colours: Mapping[str, str], legend: Sequence[tuple[str, str]], labels: Mapping[str, str] | None = None,
-                  title: str = "") -> str:
+def world_map_svg(colours: Mapping[str, str], labels: Mapping[str, str] | None = None, title: str = "") -> str:
     """A world map: each state in `colours` (code → colour) filled so, every other shape grey;
-    `legend` lists (label, colour) below the map; `labels` (code → text) become hover tooltips."""
+    `labels` (code → text) become hover tooltips. The legend is HTML beside it (`legend_html`)."""
     labels = labels or {}
     height = map_height()
     shapes = []
     for code, (name, path) in world_paths().items():
-        if not path:
+        if not path or code == "ATA":  # Antarctica: no state, and below the map's edge
             continue
         fill = colours.get(code, NO_DATA_COLOUR)
         tip = html.escape(labels.get(code, name))
         shapes.append(f'<path d="{path}" fill="{fill}"><title>{tip}</title></path>')
-    legend_svg, x = [], 8.0
-    for label, colour in legend:
-        text = html.escape(label)
-        legend_svg.append(f'<rect x="{x:.0f}" y="{height + 10:.0f}" width="14" height="14" fill="{colour}" stroke="#555" '
-                          f'stroke-width="0.5"/><text x="{x + 19:.0f}" y="{height + 22:.0f}" font-size="14">{text}</text>')
-        x += 19 + 7.6 * len(label) + 22
-    total_height = height + 34 if legend else height
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {total_height:.0f}" role="img" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {height:.0f}" role="img" '
             f'aria-label="{html.escape(title or "World map")}" style="width:100%;height:auto;{FONT}">'
-            f'<g stroke="#ffffff" stroke-width="0.4" stroke-linejoin="round">{"".join(shapes)}</g>'
-            f'<g fill="#222">{"".join(legend_svg)}</g></svg>')
+            f'<clipPath id="map-edge"><rect width="{MAP_WIDTH}" height="{height:.0f}"/></clipPath>'
+            f'<g clip-path="url(#map-edge)" stroke="#ffffff" stroke-width="0.4" stroke-linejoin="round">{"".join(shapes)}</g>'
+            '</svg>')
 
 
 def lines_svg(series: Sequence[tuple[str, str, Sequence[tuple[float, float]]]], y_label: str,
               y_range: tuple[float, float] = (0.0, 100.0), y_suffix: str = "%", title: str = "") -> str:
-    """A line chart: `series` is (label, colour, [(x, y), ...]) per line; x are years."""
-    width, height = 760, 330
-    left, right, top, bottom = 52, 16, 40, 34
+    """A line chart: `series` is (label, colour, [(x, y), ...]) per line; x are years. The legend is
+    HTML beside it (`legend_html`), so it stays readable on a phone."""
+    width, height = 760, 300
+    left, right, top, bottom = 52, 16, 26, 34
     xs = [x for _, _, points in series for x, _ in points]
     if not xs:
         return ""
@@ -157,8 +152,7 @@ def lines_svg(series: Sequence[tuple[str, str, Sequence[tuple[float, float]]]], 
     first_tick = int(x_min) + (-int(x_min)) % step
     for year in range(first_tick, int(x_max) + 1, step):
         parts.append(f'<text x="{px(year):.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12">{year}</text>')
-    parts.append(f'<text x="12" y="{top - 12}" font-size="12" fill="#444">{html.escape(y_label)}</text>')
-    legend_x = float(left)
+    parts.append(f'<text x="{left}" y="{top - 12}" font-size="13" fill="#444">{html.escape(y_label)}</text>')
     for label, colour, points in series:
         ordered = sorted(points)
         # A gap of more than a year (no shared votes that year) breaks the line rather than bridging it.
@@ -176,17 +170,15 @@ def lines_svg(series: Sequence[tuple[str, str, Sequence[tuple[float, float]]]], 
             if len(segment) == 1:
                 x, y = segment[0]
                 parts.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>')
-        parts.append(f'<rect x="{legend_x:.0f}" y="{top - 30}" width="18" height="4" fill="{colour}"/>'
-                     f'<text x="{legend_x + 23:.0f}" y="{top - 24}" font-size="13">{html.escape(label)}</text>')
-        legend_x += 23 + 7.4 * len(label) + 20
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{html.escape(title or y_label)}" style="width:100%;height:auto;{FONT}">{"".join(parts)}</svg>')
 
 
 def tally_bars_svg(rows: pd.DataFrame, colours: Mapping[str, str], title: str = "") -> str:
-    """Stacked bars of Yes / No / Abstain, one bar per vote in date order; `rows` has date, yes, no, abstain."""
-    width, height = 760, 300
-    left, right, top, bottom = 44, 12, 34, 30
+    """Stacked bars of Yes / No / Abstain, one bar per vote in date order; `rows` has date, yes, no, abstain.
+    The legend is HTML beside it (`legend_html`)."""
+    width, height = 760, 280
+    left, right, top, bottom = 44, 12, 12, 30
     rows = rows.sort_values("date")
     if rows.empty:
         return ""
@@ -214,13 +206,18 @@ def tally_bars_svg(rows: pd.DataFrame, colours: Mapping[str, str], title: str = 
         if year != last_label and (index % max(1, len(rows) // 8) == 0):
             parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 17}" text-anchor="middle" font-size="12">{year}</text>')
             last_label = year
-    legend_x = float(left)
-    for label in ("Yes", "No", "Abstain"):
-        parts.append(f'<rect x="{legend_x:.0f}" y="{top - 26}" width="14" height="14" fill="{colours[label]}"/>'
-                     f'<text x="{legend_x + 19:.0f}" y="{top - 14}" font-size="13">{label}</text>')
-        legend_x += 90
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{html.escape(title or "Votes")}" style="width:100%;height:auto;{FONT}">{"".join(parts)}</svg>')
+
+
+def legend_html(legend: Sequence[tuple[str, str]]) -> str:
+    """A legend as HTML: a small SVG swatch (which prints, unlike a CSS background) and the label, per
+    entry, wrapping onto as many lines as it needs so no name is ever cut off."""
+    entries = [f'<span style="display:inline-block;margin:0 1.2em .2em 0;white-space:nowrap">'
+               f'<svg width="12" height="12" viewBox="0 0 12 12" style="vertical-align:-1px;margin-right:.35em">'
+               f'<rect width="12" height="12" fill="{html.escape(colour)}" stroke="#555" stroke-width="0.6"/></svg>'
+               f"{html.escape(label)}</span>" for label, colour in legend]
+    return f'<div class="legend" style="font-size:.9em;line-height:1.6">{"".join(entries)}</div>'
 
 
 def line_colour(index: int) -> str:
@@ -277,7 +274,8 @@ def handout_html(title: str, sections: Sequence[Section], intro: str = "", meta:
             parts.append(markdown_html(section.text))
         if section.picture:
             caption = f"<figcaption>{html.escape(section.caption)}</figcaption>" if section.caption else ""
-            parts.append(f"<figure>{section.picture}{caption}</figure>")
+            legend = legend_html(section.legend) if section.legend else ""
+            parts.append(f"<figure>{section.picture}{legend}{caption}</figure>")
         if section.table is not None and not section.table.empty:
             parts.append(section.table.to_html(index=False, border=0, escape=True))
         if section.link:
@@ -314,12 +312,21 @@ def download_button(title: str, build: Callable[[], str], key: str, label: str =
                      "it opens without internet. Print it from your browser (Ctrl+P).")
 
 
-def page_handout(title: str, intro: str, pictures: Sequence[tuple[str, str]] = (), table: pd.DataFrame | None = None,
+@dataclass(frozen=True)
+class Picture:
+    """A chart as a handout shows it: the SVG, its legend ((label, colour) pairs), a one-sentence caption."""
+
+    svg: str
+    legend: tuple[tuple[str, str], ...] = ()
+    caption: str = ""
+
+
+def page_handout(title: str, intro: str, pictures: Sequence[Picture] = (), table: pd.DataFrame | None = None,
                  link: str = "", questions: Sequence[str] = ()) -> str:
-    """A handout of one dashboard page: its title, a few sentences, pictures as (caption, SVG),
-    an optional table (the first 60 rows), the page's link and questions to discuss."""
-    sections = [Section(heading=caption or f"Chart {number}", picture=svg)
-                for number, (caption, svg) in enumerate(pictures, start=1)]
+    """A handout of one dashboard page: its title, a few sentences, its pictures, an optional table
+    (the first 60 rows), the page's link and questions to discuss."""
+    sections = [Section(heading=f"Chart {number}", picture=picture.svg, legend=picture.legend, caption=picture.caption)
+                for number, picture in enumerate(pictures, start=1)]
     if table is not None and not table.empty:
         sections.append(Section(heading="Table" + (" (first 60 rows)" if len(table) > 60 else ""), table=table.head(60)))
     if questions:

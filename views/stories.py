@@ -33,6 +33,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.facts import FactError, check_fact, find_facts, normalise_claim, show_facts
+from views.handout import Picture
 
 STORIES_DIR = Path(__file__).resolve().parent.parent / "stories"
 REQUIRED_FIELDS = ("title", "level", "time", "summary")
@@ -81,6 +82,12 @@ class Story:
     time: str
     summary: str
     steps: tuple[Step, ...]
+    summary_source: str = ""  # the summary with its facts marked, as the file writes it
+
+    @property
+    def marked_texts(self) -> tuple[str, ...]:
+        """Every text of the story with its facts marked: the summary, then each step's."""
+        return (self.summary_source, *(step.text for step in self.steps))
 
     def link(self, step: int = 1) -> str:
         """The story's address on the dashboard, opened at `step` (1-based)."""
@@ -138,8 +145,12 @@ def parse_story(text: str, slug: str, name: str = "story") -> Story:
                              "each step begins with a '## Heading' line")
     if not steps:
         raise StoryError(f"{name}: no steps; each step begins with a '## Heading' line")
+    try:
+        find_facts(fields["summary"])
+    except FactError as error:
+        raise StoryError(f"{name}, summary: {error}") from None
     return Story(slug=slug, title=fields["title"], level=fields["level"].lower(), time=fields["time"],
-                 summary=show_facts(fields["summary"]), steps=tuple(steps))
+                 summary=show_facts(fields["summary"]), steps=tuple(steps), summary_source=fields["summary"])
 
 
 def _parse_step(heading: str, lines: list[str], name: str, first_line: int) -> Step:
@@ -270,10 +281,14 @@ def _render_story(context, story: Story) -> None:
     if mismatches:
         st.warning("Some numbers in this step differ from the votes in the store: " + "; ".join(mismatches[:4]),
                    icon=":material/fact_check:")
-    picture, caption = step_picture(context.db, context.version, step.view)
-    if picture:
-        st.html(f'<div class="story-picture" style="max-width:900px">{picture}</div>')
-        st.caption(caption)
+    picture = step_picture(context.db, context.version, step.view)
+    if picture.svg:
+        # As an image (st.image takes SVG text): st.html sanitises SVG away, and an image scales to the column.
+        st.image(picture.svg, width="stretch")
+        if picture.legend:
+            st.markdown(legend_markdown(picture.legend), unsafe_allow_html=True)
+    if picture.caption:
+        st.caption(picture.caption)
     st.link_button("Open this view in the dashboard", "." + step.view if step.view.startswith("/") else step.view,
                    icon=":material/open_in_new:", help="Opens the full, interactive page in a new tab.")
     st.info(f"**Discuss:** {step.question}", icon=":material/forum:")
@@ -292,15 +307,25 @@ def _render_story(context, story: Story) -> None:
                             key=f"story_{story.slug}", label="Download this story as a handout")
 
 
+def legend_markdown(legend) -> str:
+    """A picture's legend for the page: coloured squares and words, wrapping on a phone."""
+    import html
+
+    return " ".join(f'<span style="white-space:nowrap;margin-right:1em"><span style="display:inline-block;width:.8em;'
+                    f'height:.8em;background:{html.escape(colour)};border:1px solid #555;vertical-align:-1px"></span> '
+                    f"{html.escape(label)}</span>" for label, colour in legend)
+
+
 def story_handout(db: str, version: str, story: Story, base: str) -> str:
     """The whole story as one printable, offline HTML handout: every step's text, picture, link and question."""
     from views import handout
 
     sections = []
     for number, step in enumerate(story.steps, start=1):
-        picture, caption = step_picture(db, version, step.view)
-        sections.append(handout.Section(heading=f"{number}. {step.heading}", text=step.plain_text, picture=picture,
-                                        caption=caption, link=absolute_link(step.view, base), question=step.question))
+        picture = step_picture(db, version, step.view)
+        sections.append(handout.Section(heading=f"{number}. {step.heading}", text=step.plain_text, picture=picture.svg,
+                                        legend=picture.legend, caption=picture.caption,
+                                        link=absolute_link(step.view, base), question=step.question))
     return handout.handout_html(story.title, sections, intro=story.summary,
                                 meta=f"{LEVEL_LABELS[story.level]} · {story.time} · {len(story.steps)} steps",
                                 link=f"{base}/stories?story={story.slug}&step=1" if base else "")
@@ -326,13 +351,13 @@ def fact_mismatches(db: str, version: str, text: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def step_picture(db: str, version: str, view: str) -> tuple[str, str]:
-    """The picture of a step's view as inline SVG, and a one-sentence caption saying what it shows.
+def step_picture(db: str, version: str, view: str) -> Picture:
+    """The picture of a step's view: inline SVG, its legend, and a one-sentence caption saying what it shows.
 
     Pictures: a vote (`/resolutions?vote=`) as a world map by vote; a search (`/resolutions?q=`) as the
     tallies of the votes whose title holds the words; a country and partners (`/countries`) or two
     countries (`/compare`) as agreement by year; the Blocs page (`/?from=…`) as a world map by bloc.
-    ("", "") for any other view: the step's link still opens it."""
+    An empty picture for any other view: the step's link still opens it."""
     step = Step(heading="", view=view, text="", question="")
     params, page = step.params, step.page
     try:
@@ -350,8 +375,8 @@ def step_picture(db: str, version: str, view: str) -> tuple[str, str]:
         if page == "blocs":
             return _blocs_picture(db, version, params)
     except (ValueError, KeyError) as error:  # a teacher's link to something the store lacks
-        return "", f"No picture for this view ({str(error)[:80]}); open it with the button."
-    return "", ""
+        return Picture("", caption=f"No picture for this view ({str(error)[:80]}); open it with the button.")
+    return Picture("")
 
 
 def _years(params: dict[str, str], default: tuple[int, int]) -> tuple[int, int]:
@@ -360,7 +385,7 @@ def _years(params: dict[str, str], default: tuple[int, int]) -> tuple[int, int]:
     return min(start, end), max(start, end)
 
 
-def _vote_picture(db: str, version: str, symbol: str) -> tuple[str, str]:
+def _vote_picture(db: str, version: str, symbol: str) -> Picture:
     from scraper.symbols import normalise_symbol
     from views import charts, data, handout
 
@@ -371,7 +396,7 @@ def _vote_picture(db: str, version: str, symbol: str) -> tuple[str, str]:
         raise ValueError(f"no recorded vote {symbol}")
     members = data.load_member_votes(db, version, symbol)
     if members.empty:
-        return "", f"The source gives only the tallies of {symbol}, not each state's vote."
+        return Picture("", caption=f"The source gives only the tallies of {symbol}, not each state's vote.")
     names = data.short_names(db, version)
     drawn = charts.spread_to_successors(members[["country_code", "vote"]].astype(str),
                                         data.load_successions(db, version))
@@ -384,10 +409,10 @@ def _vote_picture(db: str, version: str, symbol: str) -> tuple[str, str]:
     day = match["date"].iloc[0]
     caption = (f"How each state voted on {symbol} on {day.day} {day:%B %Y}, one colour per vote: the numbers are how "
                "many states voted so. Grey: not a UN member then, or a territory.")
-    return handout.world_map_svg(colours, legend, labels, title=f"How each state voted on {symbol}"), caption
+    return Picture(handout.world_map_svg(colours, labels, title=f"How each state voted on {symbol}"), tuple(legend), caption)
 
 
-def _search_picture(db: str, version: str, words: str, params: dict[str, str]) -> tuple[str, str]:
+def _search_picture(db: str, version: str, words: str, params: dict[str, str]) -> Picture:
     from analysis.facts import votes_titled
     from views import charts, data, handout
 
@@ -399,11 +424,12 @@ def _search_picture(db: str, version: str, words: str, params: dict[str, str]) -
         raise ValueError(f"no vote titled '{words[:40]}' in {start}–{end}")
     caption = (f"The {len(found)} votes of {start}–{end} whose title holds the words “{words}”: each bar is one vote, "
                "its height the number of states voting Yes (bottom), No and Abstain (top).")
-    return handout.tally_bars_svg(found, charts.VOTE_COLOURS, title=caption), caption
+    legend = tuple((label, charts.VOTE_COLOURS[label]) for label in ("Yes", "No", "Abstain"))
+    return Picture(handout.tally_bars_svg(found, charts.VOTE_COLOURS, title=caption), legend, caption)
 
 
 def _agreement_picture(db: str, version: str, country: str, partners: tuple[str, ...],
-                       params: dict[str, str]) -> tuple[str, str]:
+                       params: dict[str, str]) -> Picture:
     from analysis.facts import agreement_by_year
     from views import data, handout
 
@@ -423,10 +449,11 @@ def _agreement_picture(db: str, version: str, country: str, partners: tuple[str,
     who = names.get(country, country)
     caption = (f"Each line: the share of the votes of one year on which {who} and that state cast the same vote "
                f"(Yes, No or Abstain; years with fewer than 10 shared votes left out), {start}–{end}.")
-    return handout.lines_svg(series, f"votes where {who} voted the same", title=caption), caption
+    legend = tuple((label, colour) for label, colour, _ in series)
+    return Picture(handout.lines_svg(series, f"votes where {who} voted the same", title=caption), legend, caption)
 
 
-def _blocs_picture(db: str, version: str, params: dict[str, str]) -> tuple[str, str]:
+def _blocs_picture(db: str, version: str, params: dict[str, str]) -> Picture:
     from analysis import agreement, matrix
     from analysis.blocs import cluster_countries
     from views import charts, data, handout
@@ -449,9 +476,8 @@ def _blocs_picture(db: str, version: str, params: dict[str, str]) -> tuple[str, 
               for code, bloc in zip(drawn["country_code"], drawn["bloc"])}
     legend = []
     for bloc, part in blocs.groupby("bloc", sort=True):
-        members = [names.get(str(code), str(code)) for code in part["country_code"]]
-        legend.append((f"Bloc {int(bloc) + 1}: {', '.join(members[:2])}… ({len(members)} states)", charts.bloc_colour(bloc)))
+        legend.append((f"{int(bloc) + 1}. {part['bloc_name'].iloc[0]} ({len(part)} states)", charts.bloc_colour(bloc)))
     caption = (f"The {len(legend)} blocs of {start}–{end}: states that voted most alike (measure: "
-               f"{MEASURES[measure].lower()}) share a colour; the legend names each bloc by its two most typical "
-               "members. Grey: not a member then, or a territory.")
-    return handout.world_map_svg(colours, legend, labels, title=caption), caption
+               f"{MEASURES[measure]}) share a colour; the legend names each bloc as the Blocs page does. "
+               "Grey: not a member then, or a territory.")
+    return Picture(handout.world_map_svg(colours, labels, title=caption), tuple(legend), caption)
