@@ -24,6 +24,7 @@ The format (documented for teachers in stories/README.md):
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,9 +185,15 @@ def _parse_step(heading: str, lines: list[str], name: str, first_line: int) -> S
     return Step(heading=heading, view=view, text=text, question=question)
 
 
-def load_stories(directory: Path = STORIES_DIR) -> tuple[list[Story], list[str]]:
-    """Every story in `directory` (sorted by file name) and the errors of the files that could not
-    be read, one line each. README.md (the format's description) is not a story."""
+def stories_dir() -> Path:
+    """Where the stories are: `$UNGA_STORIES` (a deployment's own folder of lessons), else stories/."""
+    return Path(os.environ["UNGA_STORIES"]) if os.environ.get("UNGA_STORIES") else STORIES_DIR
+
+
+def load_stories(directory: Path | None = None) -> tuple[list[Story], list[str]]:
+    """Every story in `directory` (default: `stories_dir()`), sorted by file name, and the errors of
+    the files that could not be read, one line each. README.md (the format's description) is not a story."""
+    directory = directory or stories_dir()
     stories, errors = [], []
     if not directory.is_dir():
         return stories, [f"no stories folder at {directory.name}/"]
