@@ -129,7 +129,7 @@ def lines_svg(series: Sequence[tuple[str, str, Sequence[tuple[float, float]]]], 
     """A line chart: `series` is (label, colour, [(x, y), ...]) per line; x are years. The legend is
     HTML beside it (`legend_html`), so it stays readable on a phone."""
     width, height = 760, 300
-    left, right, top, bottom = 52, 16, 26, 34
+    left, right, top, bottom = 58, 18, 28, 36
     xs = [x for _, _, points in series for x, _ in points]
     if not xs:
         return ""
@@ -147,12 +147,12 @@ def lines_svg(series: Sequence[tuple[str, str, Sequence[tuple[float, float]]]], 
     parts = []
     for tick in [y_min + i * (y_max - y_min) / 4 for i in range(5)]:
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{py(tick):.1f}" y2="{py(tick):.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end" font-size="12">{tick:g}{y_suffix}</text>')
+                     f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end" font-size="15">{tick:g}{y_suffix}</text>')
     step = max(1, round((x_max - x_min) / 8 / 5) * 5) if x_max - x_min > 10 else 1
     first_tick = int(x_min) + (-int(x_min)) % step
     for year in range(first_tick, int(x_max) + 1, step):
-        parts.append(f'<text x="{px(year):.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12">{year}</text>')
-    parts.append(f'<text x="{left}" y="{top - 12}" font-size="13" fill="#444">{html.escape(y_label)}</text>')
+        parts.append(f'<text x="{px(year):.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="15">{year}</text>')
+    parts.append(f'<text x="{left}" y="{top - 12}" font-size="15" fill="#444">{html.escape(y_label)}</text>')
     for label, colour, points in series:
         ordered = sorted(points)
         # A gap of more than a year (no shared votes that year) breaks the line rather than bridging it.
@@ -178,7 +178,7 @@ def tally_bars_svg(rows: pd.DataFrame, colours: Mapping[str, str], title: str = 
     """Stacked bars of Yes / No / Abstain, one bar per vote in date order; `rows` has date, yes, no, abstain.
     The legend is HTML beside it (`legend_html`)."""
     width, height = 760, 280
-    left, right, top, bottom = 44, 12, 12, 30
+    left, right, top, bottom = 48, 14, 12, 32
     rows = rows.sort_values("date")
     if rows.empty:
         return ""
@@ -190,7 +190,7 @@ def tally_bars_svg(rows: pd.DataFrame, colours: Mapping[str, str], title: str = 
             break
         y = top + (1 - tick / totals) * (height - top - bottom)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{tick}</text>')
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="15">{tick}</text>')
     last_label = None
     for index, row in enumerate(rows.itertuples(index=False)):
         x = left + index * slot
@@ -204,7 +204,7 @@ def tally_bars_svg(rows: pd.DataFrame, colours: Mapping[str, str], title: str = 
                          f'fill="{colours[label]}"><title>{row.date:%Y}: {label} {int(value)}</title></rect>')
         year = f"{row.date:%Y}"
         if year != last_label and (index % max(1, len(rows) // 8) == 0):
-            parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 17}" text-anchor="middle" font-size="12">{year}</text>')
+            parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 17}" text-anchor="middle" font-size="15">{year}</text>')
             last_label = year
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{html.escape(title or "Votes")}" style="width:100%;height:auto;{FONT}">{"".join(parts)}</svg>')
