@@ -83,15 +83,18 @@ def world_paths() -> dict[str, tuple[str, str]]:
         for index in ring:
             part = arcs[index] if index >= 0 else arcs[~index][::-1]
             points.extend(part if not points else part[1:])
-        kept, last = [], None
+        # Whole pixels of the 960-wide map (finer than the 1:110m shapes themselves near the equator), written
+        # as relative moves: the picture is sent to the browser on every step, so its size is its speed.
+        kept: list[tuple[int, int]] = []
         for x, y in points:
-            point = (round(x, 1), round(y, 1))
-            if point != last:
+            point = (round(x), round(y))
+            if not kept or point != kept[-1]:
                 kept.append(point)
-                last = point
         if len(kept) < 3:
             return ""
-        return "M" + "L".join(f"{x:g},{y:g}" for x, y in kept) + "Z"
+        moves = [f"M{kept[0][0]},{kept[0][1]}"]
+        moves += [f"l{x - px},{y - py}" for (px, py), (x, y) in zip(kept, kept[1:])]
+        return "".join(moves) + "z"
 
     shapes = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
