@@ -25,7 +25,7 @@ st.set_page_config(page_title="UN General Assembly votes", page_icon=str(Path(__
 chart_slot = chart_library.start_loading()
 
 from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state  # noqa: E402
-from views import stories  # noqa: E402
+from views import handout, stories  # noqa: E402
 
 db = data.store_path()
 version = data.read_version(db)
@@ -102,4 +102,5 @@ with st.sidebar:
 
 current.run()  # a page may add its own controls to the sidebar, below the shared ones
 controls.finish(page, st.sidebar.container())
+handout.download_page(db, version, pages[page].title, page, state.to_params(controls.view(), page), st.sidebar)
 chart_library.finish(chart_slot)

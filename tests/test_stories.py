@@ -4,6 +4,7 @@ the handout (self-contained, every picture present)."""
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import pandas as pd
@@ -315,3 +316,33 @@ def test_the_world_map_has_a_shape_for_every_state(full_store):
     svg = handout.world_map_svg({"BLR": "#d73027"}, {"BLR": "Belarus: No"})
     assert svg.count("<path") == len([code for code, (_, path) in shapes.items() if path and code != "ATA"])
     assert 'fill="#d73027"><title>Belarus: No</title>' in svg
+
+
+# ------------------------------------------------------------------------------------------
+# Page handouts
+
+
+def test_a_page_handout_has_the_pages_picture_numbers_link_and_questions(full_store):
+    from views import data
+
+    page = handout.page_handout_for(str(full_store), data.read_version(str(full_store)), "Resolutions", "resolutions",
+                                    "/resolutions?vote=A/RES/ES-11/1", "http://school.example:8501")
+    assert "http://school.example:8501/resolutions?vote=A/RES/ES-11/1" in page
+    assert page.count("<path") > 150  # the world map, every state drawn
+    # The numbers behind the map: the UN's tally of 2 March 2022 (141–5–35) and the five against.
+    tables = pd.read_html(io.StringIO(page))
+    assert len(tables) == 1
+    counts = dict(zip(tables[0]["vote"], tables[0]["states"]))
+    assert (counts["Yes"], counts["No"], counts["Abstain"]) == (141, 5, 35)
+    against = tables[0].loc[tables[0]["vote"] == "No", "who"].iloc[0]
+    assert set(against.split(", ")) == {"Belarus", "Eritrea", "North Korea", "Russia", "Syria"}
+    assert page.count('class="question"') == 1
+    assert not re.search(r"<script|<link|<img|<iframe|@import", page, flags=re.I)
+
+
+@pytest.mark.parametrize("page", ["blocs", "outliers", "resolutions", "countries", "compare", "about"])
+def test_every_page_offers_its_handout(small_store, monkeypatch, page):
+    app = open_app(small_store, monkeypatch, page=page)
+    assert_clean(app)
+    buttons = [button for button in app.get("download_button") if "handout" in str(button.proto.label)]
+    assert len(buttons) == 1, page

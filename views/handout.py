@@ -317,21 +317,72 @@ def download_button(title: str, build: Callable[[], str], key: str, label: str =
 
 @dataclass(frozen=True)
 class Picture:
-    """A chart as a handout shows it: the SVG, its legend ((label, colour) pairs), a one-sentence caption."""
+    """A chart as a handout shows it: the SVG, its legend ((label, colour) pairs), a one-sentence
+    caption, and the numbers behind it as a small table (printed under it on a page handout)."""
 
     svg: str
     legend: tuple[tuple[str, str], ...] = ()
     caption: str = ""
+    table: pd.DataFrame | None = field(default=None, compare=False)
 
 
 def page_handout(title: str, intro: str, pictures: Sequence[Picture] = (), table: pd.DataFrame | None = None,
                  link: str = "", questions: Sequence[str] = ()) -> str:
     """A handout of one dashboard page: its title, a few sentences, its pictures, an optional table
     (the first 60 rows), the page's link and questions to discuss."""
-    sections = [Section(heading=f"Chart {number}", picture=picture.svg, legend=picture.legend, caption=picture.caption)
-                for number, picture in enumerate(pictures, start=1)]
+    sections = [Section(heading=f"Chart {number}" if len(pictures) > 1 else "What the page shows", picture=picture.svg,
+                        legend=picture.legend, caption=picture.caption, table=picture.table)
+                for number, picture in enumerate(pictures, start=1) if picture.svg]
     if table is not None and not table.empty:
         sections.append(Section(heading="Table" + (" (first 60 rows)" if len(table) > 60 else ""), table=table.head(60)))
     if questions:
         sections.append(Section(heading="To discuss", text="", question=" ".join(questions)))
     return handout_html(title, sections, intro=intro, link=link)
+
+
+# What each page is for, in the words a handout opens with, and questions that suit it.
+PAGE_TEXT = {
+    "blocs": ("States that vote alike form a bloc: the map colours each state by its bloc, computed from the votes "
+              "alone.", ("Which states share a bloc that you did not expect? Why might they vote alike?",
+                         "What do the states in the largest bloc have in common?")),
+    "outliers": ("States that voted differently from almost everyone else, or from their own bloc or group.",
+                 ("Pick one vote in the table: why might a state stand alone on it?",)),
+    "resolutions": ("A vote of the General Assembly: how many states voted Yes, No or Abstain, and who.",
+                    ("Who voted against, and what might they have in common?",
+                     "Why might a state abstain rather than vote No?")),
+    "countries": ("How often one state voted the same way as its partners, year by year.",
+                  ("When did the lines move apart or together? What happened in the world then?",)),
+    "compare": ("How often two states voted the same way, year by year.",
+                ("On which kinds of votes do you expect these two states to disagree? Check on the page.",)),
+    "about": ("Where the votes come from and how the numbers are made.", ()),
+}
+
+
+def page_handout_for(db: str, version: str, title: str, page: str, view: str, base: str) -> str:
+    """The handout of one page as the user sees it: `view` is its link within the app
+    ('/countries?country=MMR&…'), drawn as the Stories page draws a step's view, with the
+    numbers behind the picture, the full link and questions for the page."""
+    from views.stories import step_picture
+
+    text, questions = PAGE_TEXT.get(page, ("", ()))
+    picture = step_picture(db, version, view)
+    if not picture.svg and picture.caption:
+        text += " " + picture.caption
+    elif not picture.svg:
+        text += " This page has no picture in a handout; open the link to see it."
+    link = (base or "") + view
+    return page_handout(f"UN General Assembly votes: {title}", text, [picture], link=link,
+                        questions=questions)
+
+
+def download_page(db: str, version: str, title: str, page: str, params: Mapping[str, str], container=None) -> None:
+    """The "Download this page as a handout" button, for the dashboard's shared sidebar."""
+    from views.state import query_string
+    from views.stories import app_base_url
+
+    path = "/" if page == "blocs" else f"/{page}"
+    query = query_string(dict(params))
+    view = f"{path}?{query}" if query else path
+    base = re.sub(r"/[a-z]*$", "", app_base_url())
+    download_button(f"{title} {query}", lambda: page_handout_for(db, version, title, page, view, base),
+                    key=f"page_{page}", label="Download this page as a handout", container=container)

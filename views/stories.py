@@ -416,7 +416,11 @@ def _vote_picture(db: str, version: str, symbol: str) -> Picture:
     day = match["date"].iloc[0]
     caption = (f"How each state voted on {symbol} on {day.day} {day:%B %Y}, one colour per vote: the numbers are how "
                "many states voted so. Grey: not a UN member then, or a territory.")
-    return Picture(handout.world_map_svg(colours, labels, title=f"How each state voted on {symbol}"), tuple(legend), caption)
+    table = pd.DataFrame([{"vote": label, "states": int(counts.get(letter, 0)),
+                           "who": ", ".join(sorted(names.get(code, code) for code in members.loc[members["vote"] == letter, "country_code"].astype(str)))}
+                          for letter, label in charts.VOTE_LABELS.items() if counts.get(letter, 0)])
+    return Picture(handout.world_map_svg(colours, labels, title=f"How each state voted on {symbol}"), tuple(legend), caption,
+                   table)
 
 
 def _search_picture(db: str, version: str, words: str, params: dict[str, str]) -> Picture:
@@ -432,7 +436,8 @@ def _search_picture(db: str, version: str, words: str, params: dict[str, str]) -
     caption = (f"The {len(found)} votes of {start}–{end} whose title holds the words “{words}”: each bar is one vote, "
                "its height the number of states voting Yes (bottom), No and Abstain (top).")
     legend = tuple((label, charts.VOTE_COLOURS[label]) for label in ("Yes", "No", "Abstain"))
-    return Picture(handout.tally_bars_svg(found, charts.VOTE_COLOURS, title=caption), legend, caption)
+    table = found.sort_values("date")[["date", "symbol", "yes", "no", "abstain"]].assign(date=lambda f: f["date"].dt.date)
+    return Picture(handout.tally_bars_svg(found, charts.VOTE_COLOURS, title=caption), legend, caption, table)
 
 
 def _agreement_picture(db: str, version: str, country: str, partners: tuple[str, ...],
@@ -457,7 +462,12 @@ def _agreement_picture(db: str, version: str, country: str, partners: tuple[str,
     caption = (f"Each line: the share of the votes of one year on which {who} and that state cast the same vote "
                f"(Yes, No or Abstain; years with fewer than 10 shared votes left out), {start}–{end}.")
     legend = tuple((label, colour) for label, colour, _ in series)
-    return Picture(handout.lines_svg(series, f"votes where {who} voted the same", title=caption), legend, caption)
+    table = (frame.assign(partner=[f"{names.get(code, code)} (% same)" for code in frame["partner_code"]],
+                          value=(100 * frame["value"]).round().astype(int))
+             .pivot(index="year", columns="partner", values="value").reset_index())
+    table.columns.name = None
+    return Picture(handout.lines_svg(series, f"votes where {who} voted the same", title=caption), legend, caption,
+                   table)
 
 
 def _blocs_picture(db: str, version: str, params: dict[str, str]) -> Picture:
@@ -487,4 +497,7 @@ def _blocs_picture(db: str, version: str, params: dict[str, str]) -> Picture:
     caption = (f"The {len(legend)} blocs of {start}–{end}: states that voted most alike (measure: "
                f"{MEASURES[measure]}) share a colour; the legend names each bloc as the Blocs page does. "
                "Grey: not a member then, or a territory.")
-    return Picture(handout.world_map_svg(colours, labels, title=caption), tuple(legend), caption)
+    table = pd.DataFrame([{"bloc": int(bloc) + 1, "states": len(part),
+                           "who": ", ".join(sorted(names.get(str(code), str(code)) for code in part["country_code"]))}
+                          for bloc, part in blocs.groupby("bloc", sort=True)])
+    return Picture(handout.world_map_svg(colours, labels, title=caption), tuple(legend), caption, table)
