@@ -8,7 +8,10 @@ For every story in stories/, opens its link at step 1 and clicks **Next** throug
   script has finished and its picture is on screen (target ≤ 1 s), first visit of the step
   (its picture and fact checks computed) and again on a second walk (cached), median and max;
 - opening a story's link in a fresh tab (until step 1 and its picture are drawn);
+- the server's share of a step: the script's run after a click on Next in Streamlit's AppTest (no
+  browser), warm, median and max;
 - building the story's handout (server side, all pictures, pictures cached) and its size.
+The machine's load average is printed with the numbers: on a shared machine it moves them most.
 """
 from __future__ import annotations
 
@@ -107,6 +110,21 @@ def main() -> None:
     if args.runs > 1:
         print(f"story step, again (cached):                  {summary([v for run in range(1, args.runs) for v in steps[run]])}")
     print(f"open a story link in a fresh tab:            {summary(opens)}")
+    os.environ["UNGA_DB"] = args.db
+    from streamlit.testing.v1 import AppTest
+
+    server: list[float] = []
+    for story in stories:
+        app = AppTest.from_file(str(REPOSITORY / "dashboard.py"), default_timeout=120)
+        app.query_params.update({"page": "stories", "story": story.slug, "step": "1"})
+        app.run()
+        for _ in story.steps[1:]:
+            button = next(b for b in app.button if b.key == "story_next")
+            started = time.perf_counter()
+            app = button.click().run()
+            server.append(time.perf_counter() - started)
+    print(f"server's share of a step (AppTest, warm):    {summary(server)}")
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     version = data_version(args.db)
     for story in stories[:3]:
         started = time.perf_counter()

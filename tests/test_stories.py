@@ -346,3 +346,28 @@ def test_every_page_offers_its_handout(small_store, monkeypatch, page):
     assert_clean(app)
     buttons = [button for button in app.get("download_button") if "handout" in str(button.proto.label)]
     assert len(buttons) == 1, page
+
+
+def test_a_picture_reads_its_link_as_the_page_does(full_store, real_tables):
+    """Period by sessions, measure, topic: the picture follows the link; its numbers match facts.exact_agreement."""
+    from analysis.facts import exact_agreement
+    from views import data
+    from views.stories import step_picture
+
+    db, version = str(full_store), data.read_version(str(full_store))
+    kappa = step_picture(db, version, "/compare?countries=USA,RUS&sessions=70-79&measure=kappa")
+    assert "Cohen's kappa" in kappa.caption and "sessions 70–79" in kappa.caption
+    values = kappa.table.drop(columns="year").to_numpy().ravel()
+    assert len(values) >= 9 and ((values >= -1) & (values <= 1)).all()
+
+    lines = step_picture(db, version, "/countries?country=UKR&partners=RUS&from=1992&to=1996")
+    votes, _ = real_tables
+    for row in lines.table.itertuples(index=False):
+        year, value = row[0], row[1]
+        expected = exact_agreement(votes, "UKR", "RUS", pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31"))
+        assert value == round(100 * expected), year
+    assert list(lines.table["year"]) == [1992, 1993, 1994, 1995, 1996]
+
+    topic = step_picture(db, version, "/?from=2015&to=2024&topic=human-rights&k=3")
+    assert "human rights only" in topic.caption and len(topic.legend) == 3
+    assert topic.table["states"].sum() > 180

@@ -383,6 +383,6 @@ def download_page(db: str, version: str, title: str, page: str, params: Mapping[
     path = "/" if page == "blocs" else f"/{page}"
     query = query_string(dict(params))
     view = f"{path}?{query}" if query else path
-    base = re.sub(r"/[a-z]*$", "", app_base_url())
+    base = app_base_url()
     download_button(f"{title} {query}", lambda: page_handout_for(db, version, title, page, view, base),
                     key=f"page_{page}", label="Download this page as a handout", container=container)

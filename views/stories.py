@@ -260,7 +260,7 @@ def _back_to_list() -> None:
 def app_base_url() -> str:
     """The address of the app itself (for links in a handout, which must work outside the app)."""
     url = (getattr(st.context, "url", "") or "").split("?")[0].rstrip("/")
-    return re.sub(r"/stories$", "", url)
+    return re.sub(r"/(?:stories|blocs|outliers|resolutions|countries|compare|about|setup)$", "", url)
 
 
 def absolute_link(view: str, base: str) -> str:
@@ -386,10 +386,44 @@ def step_picture(db: str, version: str, view: str) -> Picture:
     return Picture("")
 
 
-def _years(params: dict[str, str], default: tuple[int, int]) -> tuple[int, int]:
-    start = int(params["from"]) if params.get("from", "").isdigit() else default[0]
-    end = int(params["to"]) if params.get("to", "").isdigit() else default[1]
-    return min(start, end), max(start, end)
+@dataclass(frozen=True)
+class _Selection:
+    """What a view's link selects, read as its page reads it: the period (years or sessions), topic,
+    successors, non-voting and measure. Values a link gets wrong fall back to the page's defaults."""
+
+    start: str
+    end: str
+    label: str
+    roll_call_ids: tuple[int, ...] | None
+    topic_label: str
+    merge_successors: bool
+    nonvoting: str
+    measure: str
+
+
+def _selection(db: str, version: str, params: dict[str, str], default_years: int = 10) -> _Selection:
+    from views import data
+    from views.state import MEASURE_TO_METRIC, session_range
+
+    catalog = data.load_catalog(db, version)
+    found = re.fullmatch(r"\s*(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?\s*", params.get("sessions", ""))
+    sessions = session_range(catalog, int(found.group(1)), int(found.group(2) or found.group(1))) if found else None
+    if sessions is not None:
+        start, end, label = sessions.start_date, sessions.end_date, sessions.label
+    else:
+        first = int(params["from"]) if params.get("from", "").strip().isdigit() else catalog.last_year - default_years + 1
+        last = int(params["to"]) if params.get("to", "").strip().isdigit() else catalog.last_year
+        first, last = sorted((max(first, catalog.first_year), min(last, catalog.last_year)))
+        start, end, label = f"{first}-01-01", f"{last}-12-31", f"{first}–{last}"
+    topic = params.get("topic", "all").strip().lower()
+    topic = topic if topic in catalog.topics else "all"
+    ids = data.topic_roll_call_ids(db, version, topic)
+    measure = params.get("measure", "agreement").strip().lower()
+    return _Selection(start=start, end=end, label=label, roll_call_ids=None if ids is None else tuple(ids),
+                      topic_label="" if topic == "all" else catalog.topics[topic].lower(),
+                      merge_successors=params.get("successors", "").strip().lower() == "merge",
+                      nonvoting="abstain" if params.get("nonvoting", "").strip().lower() == "abstain" else "exclude",
+                      measure=measure if measure in MEASURE_TO_METRIC else "agreement")
 
 
 def _vote_picture(db: str, version: str, symbol: str) -> Picture:
@@ -427,47 +461,84 @@ def _search_picture(db: str, version: str, words: str, params: dict[str, str]) -
     from analysis.facts import votes_titled
     from views import charts, data, handout
 
-    roll_calls = data.load_roll_calls(db, version)
-    last_year = int(roll_calls["date"].max().year)
-    start, end = _years(params, (1946, last_year))
-    found = votes_titled(roll_calls, words, pd.Timestamp(f"{start}-01-01"), pd.Timestamp(f"{end}-12-31"))
+    chosen = _selection(db, version, params, default_years=80)
+    found = votes_titled(data.load_roll_calls(db, version), words, pd.Timestamp(chosen.start), pd.Timestamp(chosen.end))
+    if chosen.roll_call_ids is not None:
+        found = found[found["roll_call_id"].isin(chosen.roll_call_ids)]
     if found.empty:
-        raise ValueError(f"no vote titled '{words[:40]}' in {start}–{end}")
-    caption = (f"The {len(found)} votes of {start}–{end} whose title holds the words “{words}”: each bar is one vote, "
-               "its height the number of states voting Yes (bottom), No and Abstain (top).")
+        raise ValueError(f"no vote titled '{words[:40]}' in {chosen.label}")
+    topic = f" ({chosen.topic_label})" if chosen.topic_label else ""
+    caption = (f"The {len(found)} votes of {chosen.label}{topic} whose title holds the words “{words}”: each bar is "
+               "one vote, its height the number of states voting Yes (bottom), No and Abstain (top).")
     legend = tuple((label, charts.VOTE_COLOURS[label]) for label in ("Yes", "No", "Abstain"))
     table = found.sort_values("date")[["date", "symbol", "yes", "no", "abstain"]].assign(date=lambda f: f["date"].dt.date)
     return Picture(handout.tally_bars_svg(found, charts.VOTE_COLOURS, title=caption), legend, caption, table)
 
 
+def _agreement_by_year(votes: pd.DataFrame, country: str, partners: tuple[str, ...], metric: str,
+                       nonvoting: str) -> pd.DataFrame:
+    """One row per (year, partner_code) sharing at least 10 votes: year, partner_code, value (the
+    measure between `country` and the partner over that year's votes), as the Countries page draws it."""
+    from analysis import agreement, matrix
+
+    wanted = votes[votes["country_code"].astype(str).isin([country, *partners])]
+    rows = []
+    try:
+        grid = matrix.vote_matrix(wanted, non_voting=nonvoting)
+    except matrix.SelectionError:
+        grid = None
+    if grid is not None and country in grid.index:
+        years = pd.DatetimeIndex(grid.attrs["dates"].to_numpy()).year.to_numpy()
+        for year in sorted(set(years)):
+            scores = agreement.agreement_matrix(grid.loc[:, years == year], metric, min_shared=10)
+            for partner in partners:
+                if partner in scores.index and not pd.isna(scores.loc[country, partner]):
+                    rows.append({"year": int(year), "partner_code": partner, "value": float(scores.loc[country, partner])})
+    return pd.DataFrame(rows, columns=["year", "partner_code", "value"])
+
+
 def _agreement_picture(db: str, version: str, country: str, partners: tuple[str, ...],
                        params: dict[str, str]) -> Picture:
-    from analysis.facts import agreement_by_year
+    from analysis import matrix
     from views import data, handout
+    from views.state import MEASURE_TO_METRIC, MEASURES
 
     names = data.short_names(db, version)
     for code in (country, *partners):
         if code not in names:
             raise ValueError(f"unknown country code {code}")
-    votes = data.load_votes(db, version)
-    start, end = _years(params, (int(votes["date"].min().year), int(votes["date"].max().year)))
-    frame = agreement_by_year(votes, country, partners, start, end)
+    chosen = _selection(db, version, params)
+    votes = matrix.select_votes(data.load_votes(db, version), start=chosen.start, end=chosen.end,
+                                roll_call_ids=chosen.roll_call_ids, successions=data.load_successions(db, version),
+                                merge_successors=chosen.merge_successors)
+    metric = MEASURE_TO_METRIC[chosen.measure]
+    frame = _agreement_by_year(votes, country, partners, metric, chosen.nonvoting)
+    # Shares (exact and Voeten's agreement) read as percentages; the chance-corrected measures run from -1 to 1.
+    share = metric in ("agreement", "voeten")
+    scale = 100 if share else 1
     series = [(names.get(partner, partner), handout.line_colour(index),
-               [(row.year, 100 * row.value) for row in frame[frame["partner_code"] == partner].itertuples()])
+               [(row.year, scale * row.value) for row in frame[frame["partner_code"] == partner].itertuples()])
               for index, partner in enumerate(partners)]
     series = [entry for entry in series if entry[2]]
     if not series:
-        raise ValueError(f"{names.get(country, country)} shared too few votes with the others in {start}–{end}")
+        raise ValueError(f"{names.get(country, country)} shared too few votes with the others in {chosen.label}")
     who = names.get(country, country)
-    caption = (f"Each line: the share of the votes of one year on which {who} and that state cast the same vote "
-               f"(Yes, No or Abstain; years with fewer than 10 shared votes left out), {start}–{end}.")
+    topic = f", {chosen.topic_label} only" if chosen.topic_label else ""
+    if chosen.measure == "agreement":
+        what = f"the share of the year's votes on which {who} and that state cast the same vote (Yes, No or Abstain)"
+    else:
+        what = f"{MEASURES[chosen.measure]} between {who} and that state over the year's votes"
+    caption = (f"Each line: {what}, {chosen.label}{topic}; years with fewer than 10 shared votes are left out"
+               + ("; a member present but not voting counts as abstaining." if chosen.nonvoting == "abstain" else "."))
     legend = tuple((label, colour) for label, colour, _ in series)
-    table = (frame.assign(partner=[f"{names.get(code, code)} (% same)" for code in frame["partner_code"]],
-                          value=(100 * frame["value"]).round().astype(int))
+    unit = "%" if share else ""
+    table = (frame.assign(partner=[f"{names.get(code, code)}{' (%)' if share else ''}" for code in frame["partner_code"]],
+                          value=(scale * frame["value"]).round(0 if share else 2))
              .pivot(index="year", columns="partner", values="value").reset_index())
     table.columns.name = None
-    return Picture(handout.lines_svg(series, f"votes where {who} voted the same", title=caption), legend, caption,
-                   table)
+    y_label = f"votes where {who} voted the same" if chosen.measure == "agreement" else f"{MEASURES[chosen.measure]} with {who}"
+    svg = handout.lines_svg(series, y_label, y_range=(0.0, 100.0) if share else (-1.0, 1.0), y_suffix=unit, title=caption)
+    return Picture(svg, legend, caption, table)
 
 
 def _blocs_picture(db: str, version: str, params: dict[str, str]) -> Picture:
@@ -478,26 +549,25 @@ def _blocs_picture(db: str, version: str, params: dict[str, str]) -> Picture:
 
     names = data.short_names(db, version)
     successions = data.load_successions(db, version)
-    votes = data.load_votes(db, version)
-    start, end = _years(params, (int(votes["date"].max().year) - 9, int(votes["date"].max().year)))
-    measure = params.get("measure", "agreement").lower()
-    measure = measure if measure in MEASURE_TO_METRIC else "agreement"
-    k = int(params["k"]) if params.get("k", "").isdigit() and 2 <= int(params["k"]) <= 12 else None
-    grid = matrix.vote_matrix(votes, start=f"{start}-01-01", end=f"{end}-12-31", successions=successions,
-                              merge_successors=params.get("successors") == "merge",
-                              non_voting="abstain" if params.get("nonvoting") == "abstain" else "exclude")
-    blocs = cluster_countries(agreement.agreement_matrix(grid, MEASURE_TO_METRIC[measure]), k, names=names)
+    chosen = _selection(db, version, params)
+    k = int(params["k"]) if params.get("k", "").strip().isdigit() and 2 <= int(params["k"]) <= 12 else None
+    grid = matrix.vote_matrix(data.load_votes(db, version), start=chosen.start, end=chosen.end,
+                              roll_call_ids=chosen.roll_call_ids, successions=successions,
+                              merge_successors=chosen.merge_successors, non_voting=chosen.nonvoting)
+    blocs = cluster_countries(agreement.agreement_matrix(grid, MEASURE_TO_METRIC[chosen.measure]), k, names=names)
     drawn = charts.spread_to_successors(blocs[["country_code", "bloc"]], successions)
     colours = {str(code): charts.bloc_colour(bloc) for code, bloc in zip(drawn["country_code"], drawn["bloc"])}
     labels = {str(code): f"{names.get(str(code), code)}: bloc {int(bloc) + 1}"
               for code, bloc in zip(drawn["country_code"], drawn["bloc"])}
-    legend = []
+    legend, rows = [], []
     for bloc, part in blocs.groupby("bloc", sort=True):
-        legend.append((f"{int(bloc) + 1}. {part['bloc_name'].iloc[0]} ({len(part)} states)", charts.bloc_colour(bloc)))
-    caption = (f"The {len(legend)} blocs of {start}–{end}: states that voted most alike (measure: "
-               f"{MEASURES[measure]}) share a colour; the legend names each bloc as the Blocs page does. "
+        members = [names.get(str(code), str(code)) for code in part["country_code"]]
+        # The analysis names a bloc (`bloc_name`); its first members stand in if a version has no name.
+        name = str(part["bloc_name"].iloc[0]) if "bloc_name" in part else ", ".join(members[:3]) + "…"
+        legend.append((f"{int(bloc) + 1}. {name} ({len(part)} states)", charts.bloc_colour(bloc)))
+        rows.append({"bloc": int(bloc) + 1, "states": len(part), "who": ", ".join(sorted(members))})
+    topic = f", {chosen.topic_label} only" if chosen.topic_label else ""
+    caption = (f"The {len(legend)} blocs of {chosen.label}{topic}: states that voted most alike (measure: "
+               f"{MEASURES[chosen.measure]}) share a colour; the legend names each bloc as the Blocs page does. "
                "Grey: not a member then, or a territory.")
-    table = pd.DataFrame([{"bloc": int(bloc) + 1, "states": len(part),
-                           "who": ", ".join(sorted(names.get(str(code), str(code)) for code in part["country_code"]))}
-                          for bloc, part in blocs.groupby("bloc", sort=True)])
-    return Picture(handout.world_map_svg(colours, labels, title=caption), tuple(legend), caption, table)
+    return Picture(handout.world_map_svg(colours, labels, title=caption), tuple(legend), caption, pd.DataFrame(rows))
