@@ -7,7 +7,8 @@ For every story in stories/, opens its link at step 1 and clicks **Next** throug
 - a step: from the click on Next until the address shows the new step, its heading is drawn, the
   script has finished and its picture is on screen (target ≤ 1 s), first visit of the step
   (its picture and fact checks computed) and again on a second walk (cached), median and max;
-- opening a story's link in a fresh tab (until step 1 and its picture are drawn);
+- opening a story's link in a fresh tab (until step 1 and its picture are drawn), against the floor
+  of opening the About page (text only) in a fresh tab the same way;
 - the server's share of a step: the script's run after a click on Next in Streamlit's AppTest (no
   browser), warm, median and max;
 - building the story's handout (server side, all pictures, pictures cached) and its size.
@@ -81,6 +82,7 @@ def main() -> None:
     process, base = start_server(args.db, args.port or free_port())
     steps: dict[int, list[float]] = {run: [] for run in range(args.runs)}
     opens: list[float] = []
+    floor: list[float] = []
     try:
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
@@ -98,6 +100,13 @@ def main() -> None:
                         step_drawn(page, number, step.heading, pictured[number - 1])
                         steps[run].append(time.perf_counter() - started)
                     page.close()
+                page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                started = time.perf_counter()
+                page.goto(f"{base}/about")
+                page.locator("h1", has_text="About the data").wait_for(timeout=60_000)
+                page.wait_for_function(IDLE, timeout=60_000)
+                floor.append(time.perf_counter() - started)
+                page.close()
             browser.close()
     finally:
         process.terminate()
@@ -110,6 +119,7 @@ def main() -> None:
     if args.runs > 1:
         print(f"story step, again (cached):                  {summary([v for run in range(1, args.runs) for v in steps[run]])}")
     print(f"open a story link in a fresh tab:            {summary(opens)}")
+    print(f"open the About page in a fresh tab (floor):  {summary(floor)}")
     os.environ["UNGA_DB"] = args.db
     from streamlit.testing.v1 import AppTest
 
