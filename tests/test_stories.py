@@ -297,7 +297,8 @@ def test_a_story_handout_is_self_contained_with_every_picture(full_store, slug):
     assert page.count('class="question"') == len(story.steps)
     for step in story.steps:
         assert html.escape(step.question) in page
-        assert f"http://school.example:8501{step.view}".replace("&", "&amp;") in page
+        assert f"http://school.example:8501{step.href}".replace("&", "&amp;") in page
+        assert " " not in step.href
     # Nothing the browser would fetch: no script, stylesheet, font or image address.
     assert not re.search(r"<script|<link|<img|<iframe|@import|url\((?!#)", page, flags=re.I)
     assert not re.search(r'\ssrc=', page)

@@ -28,7 +28,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -66,6 +66,12 @@ class Step:
     def params(self) -> dict[str, str]:
         """The view's query parameters (the last value of a repeated one)."""
         return {key: values[-1] for key, values in parse_qs(urlsplit(self.view).query, keep_blank_values=True).items()}
+
+    @property
+    def href(self) -> str:
+        """The view as a link may carry it: spaces and other unsafe characters percent-encoded, the
+        separators and symbols' slashes and brackets kept readable (`/resolutions?q=embargo%20against%20Cuba`)."""
+        return quote(self.view, safe="/?&=,:-()._~")
 
     @property
     def plain_text(self) -> str:
@@ -263,9 +269,9 @@ def app_base_url() -> str:
     return re.sub(r"/(?:stories|blocs|outliers|resolutions|countries|compare|about|setup)$", "", url)
 
 
-def absolute_link(view: str, base: str) -> str:
+def absolute_link(step: Step, base: str) -> str:
     """A step's view ('/resolutions?vote=…') as a full address on the app at `base`."""
-    return (base or "") + view if view.startswith("/") else view
+    return (base or "") + step.href
 
 
 def _render_story(context, story: Story) -> None:
@@ -283,7 +289,7 @@ def _render_story(context, story: Story) -> None:
     st.caption(f"{LEVEL_LABELS[story.level]} · {story.time} · step {number} of {len(story.steps)}")
     st.progress(number / len(story.steps))
     st.header(f"{number}. {step.heading}", anchor=False)
-    st.markdown(step.plain_text)
+    st.markdown(step.plain_text.replace("$", "\\$"))  # a price in a story is not LaTeX
     mismatches = fact_mismatches(context.db, context.version, step.text)
     if mismatches:
         st.warning("Some numbers in this step differ from the votes in the store: " + "; ".join(mismatches[:4]),
@@ -296,7 +302,7 @@ def _render_story(context, story: Story) -> None:
             st.markdown(legend_markdown(picture.legend), unsafe_allow_html=True)
     if picture.caption:
         st.caption(picture.caption)
-    st.link_button("Open this view in the dashboard", "." + step.view if step.view.startswith("/") else step.view,
+    st.link_button("Open this view in the dashboard", "." + step.href,
                    icon=":material/open_in_new:", help="Opens the full, interactive page in a new tab.")
     st.info(f"**Discuss:** {step.question}", icon=":material/forum:")
 
@@ -332,7 +338,7 @@ def story_handout(db: str, version: str, story: Story, base: str) -> str:
         picture = step_picture(db, version, step.view)
         sections.append(handout.Section(heading=f"{number}. {step.heading}", text=step.plain_text, picture=picture.svg,
                                         legend=picture.legend, caption=picture.caption,
-                                        link=absolute_link(step.view, base), question=step.question))
+                                        link=absolute_link(step, base), question=step.question))
     return handout.handout_html(story.title, sections, intro=story.summary,
                                 meta=f"{LEVEL_LABELS[story.level]} · {story.time} · {len(story.steps)} steps",
                                 link=f"{base}/stories?story={story.slug}&step=1" if base else "")
