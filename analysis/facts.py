@@ -155,7 +155,8 @@ def check_fact(expression: str, votes: pd.DataFrame, roll_calls: pd.DataFrame) -
             rule, _, codes = args[2].partition("=")
             wanted = {code.strip().upper() for code in codes.split(",") if code.strip()}
             against = votes[votes["roll_call_id"].isin(found["roll_call_id"]) & (votes["vote"] == "N")]
-            sets = {rid: set(part.astype(str)) for rid, part in against.groupby("roll_call_id", observed=True)["country_code"]}
+            sets = {rid: set(part.astype(str))
+                    for rid, part in against.groupby("roll_call_id", observed=True)["country_code"]}
             exact = rule.lower() == "no"
             found = found[[(sets.get(rid, set()) == wanted) if exact else wanted <= sets.get(rid, set())
                            for rid in found["roll_call_id"]]]

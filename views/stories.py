@@ -235,9 +235,11 @@ def render(context) -> None:
     if wanted:
         broken = [error for error in errors if error.startswith(f"{wanted}.md")]
         if broken:
-            st.error(f"The story “{wanted[:40]}” has a mistake and cannot be shown: {broken[0]}", icon=":material/error:")
+            st.error(f"The story “{wanted[:40]}” has a mistake and cannot be shown: {broken[0]}",
+                     icon=":material/error:")
         else:
-            st.warning(f"There is no story called “{wanted[:40]}”; here are the ones there are.", icon=":material/link_off:")
+            st.warning(f"There is no story called “{wanted[:40]}”; here are the ones there are.",
+                       icon=":material/link_off:")
     st.markdown("Short guided lessons: each step opens one view of the votes, explains it in a few sentences and "
                 "asks a question to discuss. Every number in a story is checked against the votes by the project's "
                 "tests. Each story and step has its own link to share, and a printable handout.")
@@ -447,8 +449,9 @@ def _vote_picture(db: str, version: str, symbol: str) -> Picture:
     names = data.short_names(db, version)
     drawn = charts.spread_to_successors(members[["country_code", "vote"]].astype(str),
                                         data.load_successions(db, version))
-    colours = {code: charts.VOTE_COLOURS[charts.VOTE_LABELS[vote]] for code, vote in zip(drawn["country_code"], drawn["vote"])}
-    labels = {code: f"{names.get(code, code)}: {charts.VOTE_LABELS[vote]}" for code, vote in zip(drawn["country_code"], drawn["vote"])}
+    pairs = list(zip(drawn["country_code"], drawn["vote"]))
+    colours = {code: charts.VOTE_COLOURS[charts.VOTE_LABELS[vote]] for code, vote in pairs}
+    labels = {code: f"{names.get(code, code)}: {charts.VOTE_LABELS[vote]}" for code, vote in pairs}
     counts = members["vote"].astype(str).value_counts()
     legend = [(f"{label} ({int(counts.get(letter, 0))})", charts.VOTE_COLOURS[label])
               for letter, label in charts.VOTE_LABELS.items() if counts.get(letter, 0)]
@@ -456,11 +459,12 @@ def _vote_picture(db: str, version: str, symbol: str) -> Picture:
     day = match["date"].iloc[0]
     caption = (f"How each state voted on {symbol} on {day.day} {day:%B %Y}, one colour per vote: the numbers are how "
                "many states voted so. Grey: not a UN member then, or a territory.")
-    table = pd.DataFrame([{"vote": label, "states": int(counts.get(letter, 0)),
-                           "who": ", ".join(sorted(names.get(code, code) for code in members.loc[members["vote"] == letter, "country_code"].astype(str)))}
-                          for letter, label in charts.VOTE_LABELS.items() if counts.get(letter, 0)])
-    return Picture(handout.world_map_svg(colours, labels, title=f"How each state voted on {symbol}"), tuple(legend), caption,
-                   table)
+    voters = {letter: sorted(names.get(code, code) for code in members.loc[members["vote"] == letter, "country_code"].astype(str))
+              for letter in charts.VOTE_LABELS}
+    table = pd.DataFrame([{"vote": label, "states": len(voters[letter]), "who": ", ".join(voters[letter])}
+                          for letter, label in charts.VOTE_LABELS.items() if voters[letter]])
+    svg = handout.world_map_svg(colours, labels, title=f"How each state voted on {symbol}")
+    return Picture(svg, tuple(legend), caption, table)
 
 
 def _search_picture(db: str, version: str, words: str, params: dict[str, str]) -> Picture:
@@ -542,7 +546,8 @@ def _agreement_picture(db: str, version: str, country: str, partners: tuple[str,
                           value=(scale * frame["value"]).round(0 if share else 2))
              .pivot(index="year", columns="partner", values="value").reset_index())
     table.columns.name = None
-    y_label = f"votes where {who} voted the same" if chosen.measure == "agreement" else f"{MEASURES[chosen.measure]} with {who}"
+    y_label = (f"votes where {who} voted the same" if chosen.measure == "agreement"
+               else f"{MEASURES[chosen.measure]} with {who}")
     svg = handout.lines_svg(series, y_label, y_range=(0.0, 100.0) if share else (-1.0, 1.0), y_suffix=unit, title=caption)
     return Picture(svg, legend, caption, table)
 
