@@ -372,3 +372,15 @@ def test_a_picture_reads_its_link_as_the_page_does(full_store, real_tables):
     topic = step_picture(db, version, "/?from=2015&to=2024&topic=human-rights&k=3")
     assert "human rights only" in topic.caption and len(topic.legend) == 3
     assert topic.table["states"].sum() > 180
+
+
+def test_the_outliers_handout_lists_the_lone_dissenters(full_store):
+    """A/RES/75/287 (18 June 2021): Belarus alone against 119 Yes — a lone dissent the table must hold."""
+    from views import data
+
+    page = handout.page_handout_for(str(full_store), data.read_version(str(full_store)), "Outliers", "outliers",
+                                    "/outliers?from=2021&to=2021", "")
+    table = pd.read_html(io.StringIO(page))[0]
+    assert 0 < len(table) <= handout.MAX_TABLE_ROWS
+    row = table[table["vote"] == "A/RES/75/287"]
+    assert list(row["state"]) == ["Belarus"] and list(row["voted"]) == ["No"]

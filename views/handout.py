@@ -28,6 +28,7 @@ from views.charts import BLOC_COLOURS, NO_DATA_COLOUR, SHAPES_FILE
 
 MAP_WIDTH = 960
 MAP_TOP_LATITUDE, MAP_BOTTOM_LATITUDE = 84.0, -58.0  # Antarctica and the Arctic sea ice add nothing
+MAX_TABLE_ROWS = 60  # a handout is for paper: the page and its CSV download have every row
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif"
 
 
@@ -330,11 +331,20 @@ def page_handout(title: str, intro: str, pictures: Sequence[Picture] = (), table
                  link: str = "", questions: Sequence[str] = ()) -> str:
     """A handout of one dashboard page: its title, a few sentences, its pictures, an optional table
     (the first 60 rows), the page's link and questions to discuss."""
+    def rows(table: pd.DataFrame | None) -> pd.DataFrame | None:
+        return None if table is None else table.head(MAX_TABLE_ROWS)
+
+    def caption(picture: Picture) -> str:
+        long = picture.table is not None and len(picture.table) > MAX_TABLE_ROWS
+        return picture.caption + (f" The table shows the first {MAX_TABLE_ROWS} rows; the page has all." if long else "")
+
     sections = [Section(heading=f"Chart {number}" if len(pictures) > 1 else "What the page shows", picture=picture.svg,
-                        legend=picture.legend, caption=picture.caption, table=picture.table)
-                for number, picture in enumerate(pictures, start=1) if picture.svg]
+                        legend=picture.legend, caption=caption(picture), table=rows(picture.table))
+                for number, picture in enumerate(pictures, start=1)
+                if picture.svg or picture.table is not None]
     if table is not None and not table.empty:
-        sections.append(Section(heading="Table" + (" (first 60 rows)" if len(table) > 60 else ""), table=table.head(60)))
+        sections.append(Section(heading="Table" + (f" (first {MAX_TABLE_ROWS} rows)" if len(table) > MAX_TABLE_ROWS else ""),
+                                table=table.head(MAX_TABLE_ROWS)))
     if questions:
         sections.append(Section(heading="To discuss", text="", question=" ".join(questions)))
     return handout_html(title, sections, intro=intro, link=link)
@@ -366,10 +376,8 @@ def page_handout_for(db: str, version: str, title: str, page: str, view: str, ba
 
     text, questions = PAGE_TEXT.get(page, ("", ()))
     picture = step_picture(db, version, view)
-    if not picture.svg and picture.caption:
-        text += " " + picture.caption
-    elif not picture.svg:
-        text += " This page has no picture in a handout; open the link to see it."
+    if not picture.svg and picture.table is None:
+        text += " " + (picture.caption or "This page has no picture in a handout; open the link to see it.")
     link = (base or "") + view
     return page_handout(f"UN General Assembly votes: {title}", text, [picture], link=link,
                         questions=questions)

@@ -389,6 +389,8 @@ def step_picture(db: str, version: str, view: str) -> Picture:
                 return _agreement_picture(db, version, codes[0], (codes[1],), params)
         if page == "blocs":
             return _blocs_picture(db, version, params)
+        if page == "outliers" and params.get("list", "lone-dissenters") == "lone-dissenters":
+            return _lone_dissenters_table(db, version, params)
     except (ValueError, KeyError) as error:  # a teacher's link to something the store lacks
         return Picture("", caption=f"No picture for this view ({str(error)[:80]}); open it with the button.")
     return Picture("")
@@ -582,3 +584,29 @@ def _blocs_picture(db: str, version: str, params: dict[str, str]) -> Picture:
                f"{MEASURES[chosen.measure]}) share a colour; the legend names each bloc as the Blocs page does. "
                "Grey: not a member then, or a territory.")
     return Picture(handout.world_map_svg(colours, labels, title=caption), tuple(legend), caption, pd.DataFrame(rows))
+
+
+def _lone_dissenters_table(db: str, version: str, params: dict[str, str]) -> Picture:
+    """No picture: the Outliers page's lone dissenters of the period, as a table (the latest first)."""
+    from analysis import matrix, outliers
+    from views import data
+
+    names = data.short_names(db, version)
+    chosen = _selection(db, version, params)
+    votes = matrix.select_votes(data.load_votes(db, version), start=chosen.start, end=chosen.end,
+                                roll_call_ids=chosen.roll_call_ids, successions=data.load_successions(db, version),
+                                merge_successors=chosen.merge_successors)
+    found = outliers.find_lone_dissenters(votes).sort_values(["date", "symbol"], ascending=False)
+    titles = data.load_roll_calls(db, version).set_index("roll_call_id")["title"]
+    words = {"Y": "Yes", "N": "No", "A": "Abstain"}
+    table = pd.DataFrame({
+        "date": found["date"].dt.date, "vote": found["symbol"].astype(str),
+        "title": [re.sub(r"\s*:\s*resolution\s*/.*$", "", str(titles.get(rid, "")), flags=re.I)[:90]
+                  for rid in found["roll_call_id"]],
+        "state": [names.get(str(code), str(code)) for code in found["country_code"]],
+        "voted": [words.get(str(vote), str(vote)) for vote in found["vote"]],
+    })
+    topic = f", {chosen.topic_label} only" if chosen.topic_label else ""
+    caption = (f"{len(found)} times in {chosen.label}{topic} one to three states voted against a majority of at least 90 % "
+               "of the Yes and No votes (the Outliers page's lone dissenters); the latest first.")
+    return Picture("", caption=caption, table=table)
