@@ -26,6 +26,7 @@ chart_slot = chart_library.start_loading()
 
 from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state  # noqa: E402
 from views import series  # noqa: E402  (the Recurring votes page)
+from views import handout, stories  # noqa: E402
 
 db = data.store_path()
 version = data.read_version(db)
@@ -51,6 +52,8 @@ pages = {
                        icon=":material/compare_arrows:"),
     "series": st.Page(partial(series.render, context), title="Recurring votes", url_path="series",
                       icon=":material/event_repeat:"),
+    "stories": st.Page(partial(stories.render, context), title="Stories", url_path="stories",
+                       icon=":material/school:"),
     "about": st.Page(partial(about.render, context), title="About the data", url_path="about",
                      icon=":material/info:"),
 }
@@ -68,6 +71,11 @@ if alias is not None:
     if target not in pages:
         st.session_state["_page_notice"] = f"Unknown page '{alias[:24]}'; showing {pages[page].title}."
     st.query_params.from_dict({key: values for key, values in rest.items()})
+
+if page == "stories":  # a story keeps its own address (story, step); the shared controls do not apply
+    current.run()
+    chart_library.finish(chart_slot)
+    st.stop()
 
 notices = controls.begin(catalog, page)
 if "_page_notice" in st.session_state:
@@ -97,4 +105,5 @@ with st.sidebar:
 
 current.run()  # a page may add its own controls to the sidebar, below the shared ones
 controls.finish(page, st.sidebar.container())
+handout.download_page(db, version, pages[page].title, page, state.to_params(controls.view(), page), st.sidebar)
 chart_library.finish(chart_slot)
