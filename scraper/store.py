@@ -581,6 +581,8 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool = False, l
     )
     if not new:
         _record_disagreement(conn, roll_call_id, observations)
+    if latest is None:  # re-settled after a merge: no new record to report on
+        return flag
     latest_kind, latest_record = latest
     latest_flag = None if new else vote_count_flag(latest_record)
     if latest_flag and latest_record.votes and SOURCE_RANK[latest_kind] == SOURCE_RANK[kind] and _encode(latest_record) != _encode(chosen):
