@@ -20,6 +20,7 @@ def render(context: Context) -> None:
                         help="'Automatic' picks the number with the best silhouette between 2 and 10.")
         controls.choice("Highlight a named group", "group", {"": "none", **catalog.groups})
     view = controls.view()
+    chosen = data.selection(context, view)
     topic = "all topics" if view.topic == "all" else catalog.topics[view.topic].lower()
     st.title(f"Voting blocs, {view.period_label}")
     st.caption(f"{topic.capitalize()} · {MEASURES[view.measure]} · "
@@ -30,10 +31,8 @@ def render(context: Context) -> None:
     map_slot = st.empty()
     try:
         with st.spinner("Finding the blocs…"):
-            result = data.blocs(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                view.successors, view.nonvoting, view.metric, view.n_blocs, view.session_numbers)
-            matrix = data.vote_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                      view.successors, view.nonvoting)
+            result = data.blocs(chosen)
+            matrix = data.vote_matrix(chosen)
     except SelectionError as error:
         map_slot.info(f"{error}", icon=":material/filter_alt_off:")
         return
@@ -86,9 +85,7 @@ def render(context: Context) -> None:
 
     st.subheader("Who changed bloc since the previous period")
     with st.spinner("Comparing with the previous period…"):
-        context_frames = data.bloc_context(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                           view.successors, view.nonvoting, view.metric, view.n_blocs,
-                                           view.session_numbers)
+        context_frames = data.bloc_context(chosen)
     changes = context_frames["changes"]
     if changes.empty:
         st.caption("No earlier period of the same length to compare with, or no state changed bloc.")
