@@ -287,7 +287,7 @@ def _agreement_matrix(chosen: Selection) -> pd.DataFrame:
 def blocs(chosen: Selection | str, *legacy: Any) -> dict[str, pd.DataFrame]:
     """The blocs of one selection, what the Blocs page draws first.
 
-    Returns frames: `blocs` (one row per country: country_code, bloc, bloc_name, centrality),
+    Returns frames: `blocs` (one row per country: country_code, bloc, bloc_name, central_members, centrality),
     `map` (country_code, x, y), `cohesion` (one row per bloc), `criterion` (one row per k tried:
     k, silhouette). Bloc numbers are matched to the previous period's (same length, just before:
     as many years, or as many sessions when `sessions` = (first, last) chose the period) so a bloc
@@ -303,7 +303,8 @@ def _blocs(chosen: Selection) -> dict[str, pd.DataFrame]:
 
     matrix = vote_matrix(chosen)
     scores = agreement_matrix(chosen)
-    current = blocs_module.cluster_countries(scores, chosen.k, names=short_names(chosen.db, chosen.version))
+    current = blocs_module.cluster_countries(scores, chosen.k, names=short_names(chosen.db, chosen.version),
+                                             date=chosen.end)
     # The previous period is cut into as many blocs as this one, so "who changed bloc" compares like with like.
     earlier = _previous_blocs(chosen, int(current.attrs["k"]))
     if earlier is not None:
@@ -347,7 +348,7 @@ def _previous_blocs(chosen: Selection, k: int) -> pd.DataFrame | None:
     try:
         before = agreement_matrix(replace(chosen, start=previous[0], end=previous[1]))
         return blocs_module.cluster_countries(before, min(k, len(before) - 1),
-                                              names=short_names(chosen.db, chosen.version))
+                                              names=short_names(chosen.db, chosen.version), date=previous[1])
     except ValueError:  # too few earlier votes or states to cluster (SelectionError is a ValueError)
         return None
 
