@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="One row per state: its bloc, the bloc's name and the state's centrality.")
     cluster.add_argument("--every", type=int, metavar="YEARS", help="cluster consecutive windows of this many years, bloc numbers matched across them")
     cluster.add_argument("--cohesion", action="store_true", help="one row per bloc with its cohesion instead")
+    cluster.add_argument("--explain", action="store_true",
+                         help="the votes that split each pair of blocs (and each bloc from the rest) most instead")
 
     commands.add_parser("map", parents=[common, clustering], help="2-D coordinates of every state, with its bloc",
                         description="One row per state: x, y (classical MDS of 1 − agreement; the US on positive x) and its bloc.")
@@ -345,7 +347,8 @@ def _blocs(ctx: Context, matrix: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     args = ctx.args
     agreement = agreement_matrix(matrix, args.metric, args.min_shared)
     blocs = cluster_countries(agreement, args.k, method=args.method, linkage=args.linkage,
-                              random_state=args.random_state, names=ctx.names)
+                              random_state=args.random_state, names=ctx.names,
+                              date=f"{pd.Timestamp(matrix.attrs['dates'].max()):%Y-%m-%d}")
     return agreement, blocs
 
 
@@ -353,6 +356,8 @@ def run_cluster(ctx: Context) -> pd.DataFrame:
     from analysis.blocs import bloc_cohesion, match_blocs
 
     args = ctx.args
+    if args.explain:
+        return _explain_blocs(ctx)
     windows = _windows(ctx) if args.every else [(ctx.start, ctx.end)]
     frames, previous = [], None
     for start, end in windows:
@@ -648,3 +653,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0
+
+
+def _explain_blocs(ctx: Context) -> pd.DataFrame:
+    """`cluster --explain`: one row per (pair of blocs, dividing vote), as `analysis.explain.all_dividing_votes`,
+    with the blocs' names; `second` = -1 is every state outside bloc `first`."""
+    from analysis import explain, topics
+
+    matrix = ctx.matrix()
+    _, blocs = _blocs(ctx, matrix)
+    labels = explain.topic_labels_by_roll_call(topics.cached_topic_tags(ctx.db), topics.TOPICS)
+    frame = explain.all_dividing_votes(matrix, blocs, ctx.roll_calls, topics=labels)
+    names = dict(zip(blocs["bloc"], blocs["bloc_name"]))
+    frame.insert(1, "first_name", frame["first"].map(names))
+    frame.insert(3, "second_name", frame["second"].map(lambda b: names.get(b, "all other blocs")))
+    return frame
