@@ -320,8 +320,10 @@ def _blocs(chosen: Selection) -> dict[str, pd.DataFrame]:
 
 def bloc_context(chosen: Selection | str, *legacy: Any) -> dict[str, pd.DataFrame]:
     """What the Blocs page draws below the maps: `changes` (one row per country whose bloc differs
-    from the previous period's; empty when there is none) and `overlap` (one row per bloc × named
-    group, as `analysis.groups.bloc_group_overlap`, membership on the period's last day)."""
+    from the previous period's; empty when there is none), `compared` (one row, k: the number of
+    blocs the previous period was cut into, when there was a previous period to compare with; no
+    row otherwise) and `overlap` (one row per bloc × named group, as
+    `analysis.groups.bloc_group_overlap`, membership on the period's last day)."""
     return _bloc_context(_as_selection(chosen, legacy, _BLOC_FIELDS))
 
 
@@ -333,7 +335,10 @@ def _bloc_context(chosen: Selection) -> dict[str, pd.DataFrame]:
     current = blocs(chosen)["blocs"]
     earlier = _previous_blocs(chosen, int(current.attrs["k"]))
     changes = blocs_module.bloc_changes(earlier, current) if earlier is not None else pd.DataFrame(columns=["country_code"])
-    return {"changes": changes, "overlap": groups.bloc_group_overlap(current, None, chosen.end)}
+    # Whether there was an earlier period to compare with: "nobody changed" and "nothing to compare
+    # with" both give an empty `changes`, and the page must tell them apart.
+    compared = pd.DataFrame({"k": [int(earlier.attrs["k"])]} if earlier is not None else {"k": []})
+    return {"changes": changes, "overlap": groups.bloc_group_overlap(current, None, chosen.end), "compared": compared}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -351,6 +356,23 @@ def _previous_blocs(chosen: Selection, k: int) -> pd.DataFrame | None:
                                               names=short_names(chosen.db, chosen.version), date=previous[1])
     except ValueError:  # too few earlier votes or states to cluster (SelectionError is a ValueError)
         return None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def bloc_explanations(chosen: Selection) -> dict[str, pd.DataFrame]:
+    """Why the blocs and the map look as they do: `divides` (one row per pair of blocs × vote that
+    splits them most, as `analysis.explain.all_dividing_votes`) and `axes` (one row per map axis ×
+    vote most tied to it, as `analysis.explain.axis_votes`)."""
+    from analysis import explain, topics
+
+    result = blocs(chosen)
+    matrix = vote_matrix(chosen)
+    roll_calls = load_roll_calls(chosen.db, chosen.version)
+    labels = explain.topic_labels_by_roll_call(load_topic_tags(chosen.db, chosen.version), topics.TOPICS)
+    return {
+        "divides": explain.all_dividing_votes(matrix, result["blocs"], roll_calls, topics=labels),
+        "axes": explain.axis_votes(matrix, result["map"], roll_calls, topics=labels),
+    }
 
 
 def _previous_period(start: str, end: str, sessions: tuple[int, int] | None = None,
