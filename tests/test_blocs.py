@@ -247,3 +247,39 @@ def test_real_bloc_names_1980s_show_the_three_camps(full_store):
     assert "NATO" in names["USA"] and "EEC" in names["USA"]
     assert names["SUN"].startswith("Eastern European Group") and "USSR" in names["SUN"]
     assert names["IND"].startswith("G77")
+
+
+# ------------------------------------------------------------------------------------------
+# Defaults that show what a specialist expects in every decade (see benchmarks/bloc_defaults.py)
+
+
+def catalog_1946_2025():
+    from views.state import Catalog
+
+    return Catalog(first_year=1946, last_year=2025, countries={"USA": "United States"}, topics={}, groups={})
+
+
+def test_a_cold_war_link_without_a_measure_opens_with_kappa():
+    from views.state import parse_params
+
+    catalog = catalog_1946_2025()
+    assert parse_params({"from": "1980", "to": "1989"}, catalog)[0].measure == "kappa"
+    assert parse_params({"from": "1985", "to": "1991"}, catalog)[0].measure == "kappa"
+    assert parse_params({"from": "1985", "to": "1992"}, catalog)[0].measure == "agreement"
+    assert parse_params({}, catalog)[0].measure == "agreement"  # the default view: the last ten years
+    # a measure the link names is kept
+    assert parse_params({"from": "1980", "to": "1989", "measure": "agreement"}, catalog)[0].measure == "agreement"
+
+
+def test_with_the_defaults_the_1980s_and_today_show_the_expected_camps(full_store):
+    from views.state import default_state, parse_params
+
+    catalog = catalog_1946_2025()
+    cold_war = parse_params({"from": "1980", "to": "1989"}, catalog)[0]
+    found = real_blocs(full_store, cold_war.start_date, cold_war.end_date, cold_war.metric)
+    bloc_of = dict(zip(found["country_code"], found["bloc"]))
+    assert len({bloc_of["USA"], bloc_of["SUN"], bloc_of["IND"]}) == 3, "West, Soviet bloc and non-aligned apart"
+    today = default_state(catalog)
+    found = real_blocs(full_store, today.start_date, today.end_date, today.metric)
+    bloc_of = dict(zip(found["country_code"], found["bloc"]))
+    assert bloc_of["USA"] != bloc_of["CHN"] and bloc_of["DEU"] != bloc_of["IND"], "the West apart from the rest"
