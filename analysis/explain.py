@@ -21,6 +21,7 @@ topic and says which side voted Yes.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -112,6 +113,7 @@ def dividing_votes(
     return pd.DataFrame(rows, columns=columns)
 
 
+@functools.lru_cache(maxsize=None)
 def _question(title: str) -> str:
     """A title reduced to what stays the same from year to year: lower case, letters and digits only
     ("non-proliferation" and "non proliferation" are one question)."""
@@ -183,21 +185,26 @@ def axis_votes(
     if len(common) < 3:
         return pd.DataFrame(columns=columns)
     values = matrix.loc[common].to_numpy(dtype=np.float64)
-    position = np.where(values == 1.0, 1.0, np.where(values == 2.0, 0.0, np.where(values == 3.0, -1.0, np.nan)))
-    voted = np.isfinite(position)
+    voted = np.isin(values, (1.0, 2.0, 3.0)).astype(np.float64)
+    position = np.select([values == 1.0, values == 3.0], [1.0, -1.0], 0.0)  # Abstain and no vote: 0
     counts = voted.sum(axis=0)
     calls = roll_calls.set_index("roll_call_id")
     ids = matrix.columns.to_numpy()
+    question = calls["title"].reindex(ids).fillna("").astype(str).map(_question).to_numpy()
+    # Pearson r over each roll call's voters, for every roll call at once: sums over voters are
+    # products with the voted mask (a state that did not vote has position 0 and mask 0).
+    place = placed.loc[common, ["x", "y"]].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_place = place.T @ voted / counts
+        mean_position = position.sum(axis=0) / counts
+        covariance = place.T @ position / counts - mean_place * mean_position
+        var_place = (place ** 2).T @ voted / counts - mean_place ** 2
+        var_position = (position ** 2).sum(axis=0) / counts - mean_position ** 2
+        correlations = covariance / np.sqrt(var_place * var_position)
     rows = []
-    for axis in ("x", "y"):
-        where = placed.loc[common, axis].to_numpy(dtype=np.float64)[:, None] * np.ones_like(position)
-        where = np.where(voted, where, np.nan)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            dx = where - np.nanmean(where, axis=0)
-            dy = position - np.nanmean(position, axis=0)
-            r = np.nansum(dx * dy, axis=0) / np.sqrt(np.nansum(dx ** 2, axis=0) * np.nansum(dy ** 2, axis=0))
-        r = np.where((counts >= MIN_VOTERS_ON_AXIS) & np.isfinite(r), r, np.nan)
-        question = calls["title"].reindex(ids).fillna("").astype(str).map(_question).to_numpy()
+    for number, axis in enumerate(("x", "y")):
+        r = correlations[number]
+        r = np.where((counts >= MIN_VOTERS_ON_AXIS) & np.isfinite(r) & (var_position > 1e-12), r, np.nan)
         order, seen = [], set()
         for i in np.lexsort((-ids.astype(np.int64), -np.nan_to_num(np.abs(r), nan=-1.0))):
             if not np.isfinite(r[i]) or len(order) == top:

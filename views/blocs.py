@@ -101,6 +101,7 @@ def render(context: Context) -> None:
                                 help="Mean Agreement Index of the bloc's members (1 = always voted alike)."),
                                 "mean agreement": st.column_config.NumberColumn(format="%.2f",
                                 help="Average share of votes on which two members of the bloc voted alike."),
+                                "name": st.column_config.TextColumn(width="large"),
                                 "most central": st.column_config.TextColumn(
                                     help="The three members with the highest mean agreement with the rest of the bloc.")})
     controls.csv_download(members, f"blocs-{view.period_slug}")
