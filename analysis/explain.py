@@ -22,6 +22,7 @@ topic and says which side voted Yes.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
@@ -84,9 +85,10 @@ def dividing_votes(
     split = 0.5 * np.abs(shares_a - shares_b).sum(axis=0)
     split = np.where(enough, split, np.nan)
     ids = matrix.columns.to_numpy()
-    calls = roll_calls.set_index("roll_call_id")
-    question = calls["title"].reindex(ids).fillna("").astype(str).map(_question).to_numpy()
-    counted = pd.Series(question[np.isfinite(split)]).value_counts()
+    # all_dividing_votes reads the roll calls once for every pair
+    calls = roll_calls if isinstance(roll_calls, _RollCallInfo) else _RollCallInfo.of(roll_calls, ids)
+    question = calls.questions
+    counted = Counter(q for q, finite in zip(question, np.isfinite(split)) if finite)
     times = np.array([counted.get(q, 1) if q else 1 for q in question])
     order, seen = [], set()
     # Ties (many votes split the blocs completely) go to the question asked most often, then the latest.
@@ -102,15 +104,31 @@ def dividing_votes(
     rows = []
     for i in order:
         call_id = int(ids[i])
-        call = calls.loc[call_id]
         rows.append({
-            "roll_call_id": call_id, "symbol": str(call["symbol"]), "date": call["date"], "title": str(call["title"] or ""),
-            "topic": (topics or {}).get(call_id, ""), "split": float(split[i]),
+            "roll_call_id": call_id, "symbol": calls.symbols[i], "date": pd.Timestamp(calls.dates[i]),
+            "title": calls.titles[i], "topic": (topics or {}).get(call_id, ""), "split": float(split[i]),
             "vote_first": describe_shares(shares_a[:, i]), "vote_second": describe_shares(shares_b[:, i]),
             "majority_first": majority(shares_a[:, i]), "majority_second": majority(shares_b[:, i]),
-            "times": int(counted.get(question[i], 1)) if question[i] else 1, "undl_id": call.get("undl_id"),
+            "times": int(times[i]), "undl_id": calls.undl_ids[i],
         })
     return pd.DataFrame(rows, columns=columns)
+
+
+class _RollCallInfo:
+    """What a list of votes shows about each column of a vote matrix, as plain lists read once
+    (looking rows up in the roll-call frame one by one cost more than the analysis)."""
+
+    def __init__(self, symbols: list[str], dates: list, titles: list[str], undl_ids: list):
+        self.symbols, self.dates, self.titles, self.undl_ids = symbols, dates, titles, undl_ids
+        self.questions = [_question(title) for title in titles]
+
+    @classmethod
+    def of(cls, roll_calls: pd.DataFrame, ids: np.ndarray) -> _RollCallInfo:
+        info = roll_calls.set_index("roll_call_id").reindex(ids)
+        undl = info["undl_id"] if "undl_id" in info else pd.Series([None] * len(ids))
+        return cls([str(symbol) for symbol in info["symbol"].tolist()], info["date"].to_numpy(),
+                   [str(title) if isinstance(title, str) else "" for title in info["title"].tolist()],
+                   [None if pd.isna(value) else int(value) for value in undl.tolist()])
 
 
 @functools.lru_cache(maxsize=None)
@@ -152,7 +170,8 @@ def all_dividing_votes(
 ) -> pd.DataFrame:
     """`dividing_votes` for every pair of `bloc_pairs`: one row per (pair, roll call), with the
     columns `first` and `second` (bloc numbers; `REST` = −1 for all other blocs) in front."""
-    frames = [dividing_votes(matrix, blocs, roll_calls, a, b, top=top, topics=topics).assign(first=a, second=b)
+    calls = _RollCallInfo.of(roll_calls, matrix.columns.to_numpy())
+    frames = [dividing_votes(matrix, blocs, calls, a, b, top=top, topics=topics).assign(first=a, second=b)
               for a, b in bloc_pairs(blocs)]
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
@@ -188,9 +207,9 @@ def axis_votes(
     voted = np.isin(values, (1.0, 2.0, 3.0)).astype(np.float64)
     position = np.select([values == 1.0, values == 3.0], [1.0, -1.0], 0.0)  # Abstain and no vote: 0
     counts = voted.sum(axis=0)
-    calls = roll_calls.set_index("roll_call_id")
     ids = matrix.columns.to_numpy()
-    question = calls["title"].reindex(ids).fillna("").astype(str).map(_question).to_numpy()
+    calls = _RollCallInfo.of(roll_calls, ids)
+    question = calls.questions
     # Pearson r over each roll call's voters, for every roll call at once: sums over voters are
     # products with the voted mask (a state that did not vote has position 0 and mask 0).
     place = placed.loc[common, ["x", "y"]].to_numpy(dtype=np.float64)
@@ -214,9 +233,8 @@ def axis_votes(
             seen.add(question[i])
             order.append(i)
         for i in order:
-            call = calls.loc[int(ids[i])]
-            rows.append({"axis": axis, "roll_call_id": int(ids[i]), "symbol": str(call["symbol"]), "date": call["date"],
-                         "title": str(call["title"] or ""), "topic": (topics or {}).get(int(ids[i]), ""),
+            rows.append({"axis": axis, "roll_call_id": int(ids[i]), "symbol": calls.symbols[i],
+                         "date": pd.Timestamp(calls.dates[i]), "title": calls.titles[i], "topic": (topics or {}).get(int(ids[i]), ""),
                          "correlation": float(r[i]), "voters": int(counts[i])})
     return pd.DataFrame(rows, columns=columns)
 

@@ -66,8 +66,7 @@ def render(context: Context) -> None:
     with left:
         st.subheader("Alignment map")
         points = result["map"].merge(blocs[["country_code", "bloc", "bloc_name"]], on="country_code")
-        explained = data.bloc_explanations(chosen)
-        axes = explained["axes"]
+        axes = data.map_axes(chosen)
         x_label = explain.axis_label(axes, "x", "right", "left")
         y_label = explain.axis_label(axes, "y", "top", "bottom")
         scatter = charts.alignment_scatter(points, names, highlight, x_title=_axis_title(axes, "x", "←", "→"),
@@ -106,7 +105,7 @@ def render(context: Context) -> None:
                                     help="The three members with the highest mean agreement with the rest of the bloc.")})
     controls.csv_download(members, f"blocs-{view.period_slug}")
 
-    _what_divides(view, blocs, explained["divides"])
+    _what_divides(view, chosen, blocs)
 
     st.subheader("Who changed bloc since the previous period")
     with st.spinner("Comparing with the previous period…"):
@@ -220,22 +219,27 @@ def _axis_table(axes: pd.DataFrame) -> None:
                 rows["symbol"], rows["title"], rows["date"], rows["topic"], rows["correlation"]), start=1)))
 
 
-def _what_divides(view, blocs: pd.DataFrame, divides: pd.DataFrame) -> None:
+def _what_divides(view, chosen: data.Selection, blocs: pd.DataFrame) -> None:
     """The votes that split a chosen pair of blocs (or one bloc from all the others) most."""
     st.subheader("What divides the blocs")
-    if divides.empty:
-        st.caption("No vote had enough members of both sides voting to compare them.")
-        return
     names = blocs.drop_duplicates("bloc").set_index("bloc")["bloc_name"].to_dict()
-    pairs = list(dict.fromkeys(zip(divides["first"].astype(int), divides["second"].astype(int))))
+    pairs = explain.bloc_pairs(blocs)
+    if not pairs:
+        st.caption("There is only one bloc here: nothing divides it from another.")
+        return
 
     def label(pair: tuple[int, int]) -> str:
         first, second = pair
         other = "all the other blocs" if second == explain.REST else short_bloc_label(second, names[second])
         return f"{short_bloc_label(first, names[first])}  ↔  {other}"
 
+    if st.session_state.get("blocs_divide_pair") not in pairs:  # the blocs changed: start from the first pair
+        st.session_state.pop("blocs_divide_pair", None)
     pair = st.selectbox("Compare", pairs, format_func=label, key="blocs_divide_pair")
-    rows = divides[(divides["first"] == pair[0]) & (divides["second"] == pair[1])]
+    rows = data.bloc_divides(chosen, *pair)
+    if rows.empty:
+        st.caption("No vote had enough members of both sides voting to compare them.")
+        return
     first_label = f"bloc {pair[0] + 1}:"
     second_label = "the others:" if pair[1] == explain.REST else f"bloc {pair[1] + 1}:"
     st.caption("The votes on which the two sides voted most differently. 'Split' is the share of members that "

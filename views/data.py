@@ -358,21 +358,37 @@ def _previous_blocs(chosen: Selection, k: int) -> pd.DataFrame | None:
         return None
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def bloc_explanations(chosen: Selection) -> dict[str, pd.DataFrame]:
-    """Why the blocs and the map look as they do: `divides` (one row per pair of blocs × vote that
-    splits them most, as `analysis.explain.all_dividing_votes`) and `axes` (one row per map axis ×
-    vote most tied to it, as `analysis.explain.axis_votes`)."""
+def _roll_call_topics(chosen: Selection) -> dict[int, str]:
     from analysis import explain, topics
 
-    result = blocs(chosen)
-    matrix = vote_matrix(chosen)
-    roll_calls = load_roll_calls(chosen.db, chosen.version)
-    labels = explain.topic_labels_by_roll_call(load_topic_tags(chosen.db, chosen.version), topics.TOPICS)
-    return {
-        "divides": explain.all_dividing_votes(matrix, result["blocs"], roll_calls, topics=labels),
-        "axes": explain.axis_votes(matrix, result["map"], roll_calls, topics=labels),
-    }
+    return explain.topic_labels_by_roll_call(load_topic_tags(chosen.db, chosen.version), topics.TOPICS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def bloc_divides(chosen: Selection, first: int, second: int) -> pd.DataFrame:
+    """The votes that split bloc `first` from bloc `second` (`analysis.explain.REST`: from all the
+    others) most: one row per vote, as `analysis.explain.dividing_votes`. One pair at a time, the
+    one the page shows: a new selection computes one list, not one per pair."""
+    from analysis import explain
+
+    return explain.dividing_votes(vote_matrix(chosen), blocs(chosen)["blocs"],
+                                  load_roll_calls(chosen.db, chosen.version), first, second,
+                                  topics=_roll_call_topics(chosen))
+
+
+def map_axes(chosen: Selection) -> pd.DataFrame:
+    """One row per map axis × vote most tied to it, as `analysis.explain.axis_votes`. Keyed without
+    the number of blocs: the map does not depend on it, so changing k does not recompute this."""
+    return _map_axes(chosen.without_k())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map_axes(chosen: Selection) -> pd.DataFrame:
+    from analysis import embedding, explain
+
+    coordinates = embedding.alignment_map(agreement_matrix(chosen))
+    return explain.axis_votes(vote_matrix(chosen), coordinates, load_roll_calls(chosen.db, chosen.version),
+                              topics=_roll_call_topics(chosen))
 
 
 def _previous_period(start: str, end: str, sessions: tuple[int, int] | None = None,
