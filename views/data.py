@@ -359,9 +359,15 @@ def _previous_blocs(chosen: Selection, k: int) -> pd.DataFrame | None:
 
 
 def _roll_call_topics(chosen: Selection) -> dict[int, str]:
+    return roll_call_topics(chosen.db, chosen.version)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def roll_call_topics(db: str, version: str) -> dict[int, str]:
+    """roll_call_id → the label of its best-scored topic (`analysis.explain.topic_labels_by_roll_call`)."""
     from analysis import explain, topics
 
-    return explain.topic_labels_by_roll_call(load_topic_tags(chosen.db, chosen.version), topics.TOPICS)
+    return explain.topic_labels_by_roll_call(load_topic_tags(db, version), topics.TOPICS)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
