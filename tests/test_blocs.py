@@ -283,3 +283,48 @@ def test_with_the_defaults_the_1980s_and_today_show_the_expected_camps(full_stor
     found = real_blocs(full_store, today.start_date, today.end_date, today.metric)
     bloc_of = dict(zip(found["country_code"], found["bloc"]))
     assert bloc_of["USA"] != bloc_of["CHN"] and bloc_of["DEU"] != bloc_of["IND"], "the West apart from the rest"
+
+
+# ------------------------------------------------------------------------------------------
+# The Blocs page (AppTest on the small synthetic store)
+
+
+def page_text(app) -> str:
+    return "\n".join([*(m.value for m in app.markdown), *(c.value for c in app.caption),
+                      *(s.value for s in app.subheader), *(i.value for i in app.info)])
+
+
+def test_blocs_page_says_what_divides_the_blocs_in_plain_words(small_store, monkeypatch):
+    from tests.dashboard_helpers import assert_clean, open_app
+
+    app = open_app(small_store, monkeypatch, **{"from": "2010", "to": "2019"}, k="3")
+    assert_clean(app)
+    text = page_text(app)
+    assert "What divides the blocs" in text and "resolutions?vote=" in text  # the votes, linked
+    assert "predecessors apart" not in text and " 1 votes" not in text
+    assert "counted on their own" in text
+    # the pair chooser lists every pair and each bloc against the rest (3 blocs: 3 + 3)
+    chooser = next(box for box in app.selectbox if box.key == "blocs_divide_pair")
+    assert len(chooser.options) == 6
+    chooser.select_index(4).run()
+    assert_clean(app)
+    assert "the others:" in page_text(app)
+    # who changed bloc: no raw codes, and the caption says what was compared
+    for frame in app.dataframe:
+        assert "country_code" not in frame.value.columns
+    assert "Compared with 2000–2009, cut into 3 blocs like this period" in page_text(app)
+
+
+def test_blocs_page_tells_no_earlier_period_from_nobody_changed(small_store, monkeypatch):
+    from tests.dashboard_helpers import assert_clean, open_app
+
+    app = open_app(small_store, monkeypatch, **{"from": "1985", "to": "1990"}, k="3")
+    assert_clean(app)
+    assert next(box for box in app.selectbox if box.key == "w_measure").value == "kappa"  # a Cold War link
+    text = page_text(app)
+    assert "There is no earlier period of the same length" in text
+    assert "No state changed bloc" not in text
+    # a Cold War period under exact agreement offers Cohen's kappa, with a link
+    app = open_app(small_store, monkeypatch, **{"from": "1985", "to": "1990"}, k="3", measure="agreement")
+    assert_clean(app)
+    assert "measure=kappa" in page_text(app)

@@ -24,7 +24,7 @@ def render(context: Context) -> None:
     chosen = data.selection(context, view)
     topic = "all topics" if view.topic == "all" else catalog.topics[view.topic].lower()
     st.title(f"Voting blocs, {view.period_label}")
-    st.caption(f"{topic.capitalize()} · measured by {MEASURES[view.measure].lower().replace('cohen', 'Cohen')} · "
+    st.caption(f"{topic.capitalize()} · measure: {MEASURES[view.measure]} · "
                + ("former states (USSR, Yugoslavia…) counted with today's" if view.successors == "merge"
                   else "former states (USSR, Yugoslavia…) counted on their own")
                + " · " + ("a state present but not voting counts as abstaining" if view.nonvoting == "abstain"
@@ -74,8 +74,9 @@ def render(context: Context) -> None:
         st.plotly_chart(scatter, config=charts.PLOTLY_CONFIG, key="alignment_map")
         share = result["map"].attrs.get("explained", [0, 0])
         st.caption(f"Each dot is a state; the closer two dots, the more alike they voted. Left to right: "
-                   f"{x_label[0].lower() + x_label[1:]} Bottom to top: {y_label[0].lower() + y_label[1:]} (Classical multidimensional scaling of the agreement; the two "
-                   f"directions show {share[0]:.0%} and {share[1]:.0%} of the differences between states.)")
+                   f"{x_label[0].lower() + x_label[1:]} Bottom to top: {y_label[0].lower() + y_label[1:]} "
+                   "(Classical multidimensional scaling of the agreement; the two directions show "
+                   f"{share[0]:.0%} and {share[1]:.0%} of the differences between states.)")
         with st.expander("The votes behind each direction"):
             _axis_table(axes)
         controls.html_download(scatter, f"alignment-map-{view.period_slug}",
@@ -115,8 +116,11 @@ def render(context: Context) -> None:
     if context_frames["compared"].empty or earlier is None:
         st.caption("There is no earlier period of the same length with enough votes to compare with.")
     else:
-        compared = (f"Compared with {earlier.period_label}, cut into the same number of blocs ({k}) so the two "
-                    "can be matched bloc by bloc; a bloc keeps its number and colour when most of its members stay.")
+        earlier_k = int(context_frames["compared"]["k"].iloc[0])
+        compared = (f"Compared with {earlier.period_label}, cut into {plural(earlier_k, 'bloc')}"
+                    + (" like this period" if earlier_k == k else "") + " so the two can be matched bloc by bloc "
+                    "(on its own the silhouette might choose another number there); a bloc keeps its number and "
+                    "colour when most of its members stay.")
         if changes.empty:
             st.caption(f"No state changed bloc. {compared}")
         else:
@@ -184,7 +188,7 @@ def _cold_war_advice(view) -> None:
         return
     target = controls.link("blocs", **view.period_params, topic=view.topic if view.topic != "all" else "",
                            measure="kappa", k=view.k if view.k != "auto" else "")
-    st.info(f"Before 1992 most states voted Yes on most resolutions, so with {MEASURES[view.measure].lower()} the "
+    st.info(f"Before 1992 most states voted Yes on most resolutions, so by {MEASURES[view.measure]} the "
             "Soviet bloc and the non-aligned majority look alike. Cohen's kappa discounts that shared Yes and sets "
             f"the Western, Soviet and non-aligned blocs apart: [show the blocs by Cohen's kappa]({target}).",
             icon=":material/lightbulb:")
