@@ -26,14 +26,24 @@ Modelling choices (scikit-learn, deterministic):
   go to the smaller k. All scores are in `attrs["criterion"]`.
 - **Labels**: bloc 0 is the largest (ties: the bloc holding the alphabetically first code); across
   periods `match_blocs` relabels with the Hungarian algorithm on membership overlap.
-- **Names**: the two or three most central members (highest mean agreement with the rest of the
-  bloc), e.g. "Belgium, Netherlands, Luxembourg", among the members that cast at least the bloc's
-  median number of votes (a state voting on a sliver of the agenda looks central on the sliver).
+- **Names** (`name_bloc`), so a reader recognises a bloc: the named groups (`analysis.groups`) it
+  holds most of, then its three best-known members — "NATO and EU: France, United Kingdom,
+  Germany, …". A group counts when more than half of its clustered members are in the bloc (so no
+  group names two blocs) and at least three of them; of those, the two that best match the bloc
+  (highest Jaccard overlap; the UN's electoral groups, which people know least by name, last) are
+  named. "Best-known" is a fixed rule, not a judgement per bloc:
+  the permanent members of the Security Council first, then the other G20 states, then a short
+  list of regional powers (`REGIONAL_POWERS`), then everyone else; within each tier the most
+  central member first (highest mean agreement with the rest of the bloc), among the members
+  that cast at least three quarters of the bloc's median number of votes (a state voting on a
+  sliver of the agenda looks central on the sliver). A bloc of two or three states is named by its members
+  ("United States and Israel"). The statistical name — the three most central members — stays
+  in the column `central_members`.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -59,6 +69,33 @@ SHORT_NAMES: dict[str, str] = {
     "DOM": "Dominican Republic", "KNA": "Saint Kitts and Nevis", "VCT": "Saint Vincent and the Grenadines",
 }
 _SMALL_WORDS = {"and", "of", "the", "de", "da", "del", "d'"}
+
+# Who a bloc's name shows first: the states a reader is likeliest to know. Tiers, in order:
+PERMANENT_FIVE = ("USA", "SUN", "RUS", "CHN", "GBR", "FRA")  # the Security Council's permanent members
+G20_STATES = ("DEU", "JPN", "IND", "BRA", "ITA", "CAN", "KOR", "AUS", "MEX", "IDN", "SAU", "TUR", "ARG", "ZAF")
+# Regional powers outside the G20: the largest economies or populations of their region, and the
+# Cold War's leading states of each camp that no longer exist.
+REGIONAL_POWERS = ("NGA", "EGY", "IRN", "PAK", "ISR", "ESP", "POL", "UKR", "NLD", "SWE", "VNM", "ETH", "DZA",
+                   "CUB", "VEN", "CHL", "COL", "BGD", "THA", "MYS", "PHL", "KEN", "YUG", "DDR", "CSK")
+MEMBERS_IN_NAME = 3
+GROUPS_IN_NAME = 2
+# The named groups as a bloc's name writes them: short, and as people say them.
+GROUP_SHORT_NAMES = {
+    "un-african": "African Group", "un-asia-pacific": "Asia-Pacific Group",
+    "un-eastern-european": "Eastern European Group", "un-grulac": "Latin American Group",
+    "un-weog": "Western Group", "eu": "EU", "nato": "NATO", "asean": "ASEAN", "au": "African Union",
+    "arab-league": "Arab League", "oic": "Islamic Cooperation", "nam": "Non-Aligned Movement", "g77": "G77",
+    "brics": "BRICS",
+}
+
+
+def prominence(code: str) -> int:
+    """How well known a state is, for naming a bloc: 0 a permanent member of the Security Council,
+    1 another G20 state, 2 a regional power (`REGIONAL_POWERS`), 3 any other."""
+    for tier, codes in enumerate((PERMANENT_FIVE, G20_STATES, REGIONAL_POWERS)):
+        if code in codes:
+            return tier
+    return 3
 
 
 class TooManyBlocs(SelectionError):
@@ -152,12 +189,15 @@ def cluster_countries(
     random_state: int = 0,
     k_range: Iterable[int] = range(2, 11),
     names: Mapping[str, str] | None = None,
+    date: str | None = None,
 ) -> pd.DataFrame:
     """Assign every country of an agreement matrix to a voting bloc.
 
-    One row per country: country_code, bloc (int from 0, 0 = the largest bloc), bloc_name (its
-    most central members), centrality (the country's mean agreement with the other members of its
-    bloc; NaN for a bloc of one). Rows are sorted by bloc, then centrality (most central first).
+    One row per country: country_code, bloc (int from 0, 0 = the largest bloc), bloc_name (the
+    groups it holds most of on `date` and its best-known members, see `name_bloc`; without `date`,
+    the members alone), central_members (its three most central members), centrality (the
+    country's mean agreement with the other members of its bloc; NaN for a bloc of one). Rows are
+    sorted by bloc, then centrality (most central first).
     `attrs`: k, method, criterion ({k: mean silhouette}), silhouette (of the result), dropped
     (states with too little data, left out), imputed_pairs. `names` maps codes to display names
     for `bloc_name` (see `country_labels`); codes are used otherwise.
@@ -195,7 +235,7 @@ def cluster_countries(
         k, labels = best_k, best_labels
     else:
         labels = fit(k) if k > 1 else np.zeros(n, dtype=int)
-    frame = _describe_blocs(complete, labels, names, _votes_cast(agreement, complete.index))
+    frame = _describe_blocs(complete, labels, names, _votes_cast(agreement, complete.index), date)
     frame.attrs.update(
         k=int(k), method=method, linkage=linkage if method == "hierarchical" else None, criterion=criterion,
         silhouette=silhouette(distance, labels),
@@ -216,6 +256,7 @@ def _votes_cast(agreement: pd.DataFrame, codes: pd.Index) -> np.ndarray | None:
 
 def _describe_blocs(
     complete: pd.DataFrame, labels: np.ndarray, names: Mapping[str, str] | None, votes_cast: np.ndarray | None = None,
+    date: str | None = None,
 ) -> pd.DataFrame:
     codes = complete.index.astype(str).to_numpy()
     values = complete.to_numpy(dtype=np.float64)
@@ -231,25 +272,92 @@ def _describe_blocs(
     cast = pd.Series(votes_cast if votes_cast is not None else np.ones(len(codes)), index=codes)
     frame = frame.sort_values(["bloc", "centrality", "country_code"], ascending=[True, False, True], kind="stable", na_position="last")
     label = (lambda code: names.get(code, code)) if names else (lambda code: code)
-    bloc_names = {}
+    held = groups_held(frame, date) if date is not None else {}
+    bloc_names, central = {}, {}
     for b, group in frame.groupby("bloc", sort=True):
         members = group["country_code"].tolist()
-        # Name from members that voted on at least the bloc's median number of votes: a state that
-        # casts votes on a small part of the agenda looks central on the part it chooses.
+        # Name from members that voted on at least three quarters of the bloc's median number of
+        # votes: a state that casts votes on a small part of the agenda looks central on the part it
+        # chooses. (Not the median itself: where most members cast every vote, a state that missed
+        # one — the United States on human rights, 2015–2025 — would drop out of its bloc's name.)
         votes = cast.reindex(members)
-        regular = votes.index[votes >= votes.median()].tolist()  # keeps the order by centrality
-        bloc_names[b] = name_bloc(regular, label, size=len(members))
+        regular = votes.index[votes >= 0.75 * votes.median()].tolist()  # keeps the order by centrality
+        if len(members) <= MEMBERS_IN_NAME:
+            regular = members  # a bloc this small is named by all its members
+        bloc_names[b] = name_bloc(regular, label, size=len(members), groups=held.get(int(b), ()))
+        central[b] = central_members(regular, label, size=len(members))
     frame.insert(2, "bloc_name", frame["bloc"].map(bloc_names))
+    frame.insert(3, "central_members", frame["bloc"].map(central))
     return frame.reset_index(drop=True)
 
 
-def name_bloc(members_by_centrality: list[str], label=lambda code: code, size: int | None = None) -> str:
-    """A bloc's name: its three most central members (two if it has exactly two, one alone),
-    followed by "…" when the bloc (`size`, default the list's length) has more.
-    `members_by_centrality` is most central first."""
-    shown = [label(code) for code in members_by_centrality[:3]]
+def name_bloc(members_by_centrality: list[str], label=lambda code: code, size: int | None = None,
+              groups: Sequence[str] = ()) -> str:
+    """A bloc's name, as a reader recognises it (the rule is in the module docstring).
+
+    `members_by_centrality` (most central first) are the members the name may show; `size` (default
+    their number) is the bloc's size; `groups` are the short names of the named groups it holds most
+    of, best match first. Two or three states: "United States and Israel". Larger blocs: the groups,
+    then the three best-known members — "NATO and EU: France, United Kingdom, Germany, …" — or the
+    members alone when the bloc holds most of no group.
+    """
+    total = len(members_by_centrality) if size is None else size
+    known = sorted(members_by_centrality, key=prominence)  # stable: centrality orders each tier
+    if total <= MEMBERS_IN_NAME and len(known) == total:
+        return _and_list([label(code) for code in known])
+    shown = ", ".join(label(code) for code in known[:MEMBERS_IN_NAME]) + (", …" if total > min(len(known), MEMBERS_IN_NAME) else "")
+    return f"{_and_list(list(groups[:GROUPS_IN_NAME]))}: {shown}" if groups else shown
+
+
+def _and_list(words: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def central_members(members_by_centrality: list[str], label=lambda code: code, size: int | None = None) -> str:
+    """The statistical name of a bloc: its three most central members, followed by "…" when the bloc
+    (`size`, default the list's length) has more."""
+    shown = [label(code) for code in members_by_centrality[:MEMBERS_IN_NAME]]
     total = len(members_by_centrality) if size is None else size
     return ", ".join(shown) + (", …" if total > len(shown) else "")
+
+
+def groups_held(blocs: pd.DataFrame, date: object) -> dict[int, list[str]]:
+    """Bloc → the short names of the named groups it holds most of on `date`, best match first.
+
+    A group is held when more than half of its members among the clustered states, and at least
+    three, are in the bloc; held groups are ordered by Jaccard overlap with the bloc (ties: the
+    order of `analysis.groups.GROUPS`), the UN's electoral groups after all others, since people
+    know them least by name. One entry per bloc, possibly empty.
+    """
+    from analysis import groups
+
+    # Counted with dictionaries, not `groups.bloc_group_overlap` (same numbers): its pandas frame
+    # costs 30-40 ms, and every clustering of the dashboard names its blocs.
+    day = pd.Timestamp(str(date))
+    bloc_of = dict(zip(blocs["country_code"].astype(str), blocs["bloc"].astype(int)))
+    sizes = pd.Series(list(bloc_of.values())).value_counts().to_dict()
+    members_on_day = groups.members_on(day)
+    found: dict[int, list[tuple[bool, float, int, str]]] = {int(b): [] for b in sizes}
+    for order, group in enumerate(groups.GROUPS):
+        clustered = [bloc_of[code] for code in members_on_day.get(group, ()) if code in bloc_of]
+        for bloc in set(clustered):
+            overlap = clustered.count(bloc)
+            if overlap >= 3 and overlap / len(clustered) > 0.5:
+                jaccard = overlap / (sizes[bloc] + len(clustered) - overlap)
+                # People know the EU, NATO or the G77 by name; the UN's electoral groups ("Western
+                # European and Others") only by their members, so those come after all others.
+                found[bloc].append((group.startswith("un-"), -jaccard, order, group))
+    return {bloc: [_group_short_name(group, day) for *_, group in sorted(held)] for bloc, held in found.items()}
+
+
+def _group_short_name(group: str, day: pd.Timestamp) -> str:
+    """A group's short name as it was called on `day` (the EEC before the EU, the OAU before the AU)."""
+    if group == "eu" and day < pd.Timestamp("1993-11-01"):
+        return "EEC"
+    if group == "au" and day < pd.Timestamp("2002-07-09"):
+        return "OAU"
+    return GROUP_SHORT_NAMES.get(group, group)
 
 
 def match_blocs(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:

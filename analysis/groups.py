@@ -36,6 +36,7 @@ __all__ = [
     "group_members",
     "load_groups",
     "member_votes",
+    "members_on",
 ]
 
 GROUPS: dict[str, str] = {
@@ -505,3 +506,17 @@ def bloc_group_overlap(
         "bloc", "bloc_name", "group", "group_name", "bloc_size", "group_members", "group_in_blocs",
         "overlap", "share_of_group", "share_of_bloc", "jaccard",
     ])
+
+
+def members_on(date: DateLike) -> dict[str, frozenset[str]]:
+    """Group id → the codes of its members on `date`, for every group at once (cached per day:
+    naming the blocs asks for the same day on every clustering of a period)."""
+    day = _parse_date(date, "date")
+    if day is None:
+        raise ValueError("date is required: group membership is taken on that day")
+    return _members_on_cached(day.strftime("%Y-%m-%d"))
+
+
+@functools.lru_cache(maxsize=64)
+def _members_on_cached(day: str) -> dict[str, frozenset[str]]:
+    return {group: frozenset(codes) for group, codes in _members_on(pd.Timestamp(day)).items()}

@@ -184,8 +184,10 @@ def run_show(args: argparse.Namespace) -> int:
         found = store.find_roll_call(conn, args.symbol)
         if found is None:
             symbol = normalise_symbol(args.symbol)
-            base = parse_symbol(symbol).base
-            # LIKE on the typed prefix, with % and _ escaped: they are characters here, not wildcards.
+            # Suggestions: other parts of the same resolution. A typed % or _ is a character, never a
+            # wildcard: such a symbol is matched as typed (escaped below), and so finds nothing.
+            typed = args.symbol.strip().upper()
+            base = typed if any(ch in typed for ch in "%_") else parse_symbol(symbol).base
             prefix = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             suggestions = [s for (s,) in conn.execute(
                 "SELECT symbol FROM roll_calls WHERE symbol LIKE ? ESCAPE '\\' ORDER BY symbol LIMIT 5", (prefix + "%",))]

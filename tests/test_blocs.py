@@ -7,13 +7,16 @@ import pytest
 
 from analysis.agreement import agreement_matrix
 from analysis.blocs import (
+    GROUP_SHORT_NAMES,
     TooManyBlocs,
     bloc_changes,
     bloc_cohesion,
     cluster_countries,
     country_labels,
     match_blocs,
+    central_members,
     name_bloc,
+    prominence,
     silhouette,
 )
 from analysis.embedding import alignment_map, classical_mds
@@ -74,7 +77,20 @@ def test_centrality_and_names():
         assert row.centrality == pytest.approx(agreement.loc[row.country_code, others].mean())
     ordered = west.sort_values("centrality", ascending=False, kind="stable")["country_code"].tolist()
     assert west["bloc_name"].iloc[0] == name_bloc(ordered, lambda code: {"USA": "United States"}.get(code, code))
-    assert name_bloc(["A", "B"]) == "A, B" and name_bloc(["A", "B", "C", "D"]) == "A, B, C, …"
+    assert west["central_members"].iloc[0] == central_members(ordered, lambda code: {"USA": "United States"}.get(code, code))
+
+
+def test_bloc_names_put_groups_and_best_known_members_first():
+    # Two or three states: named by their members, the best known first.
+    assert name_bloc(["ISR", "USA"], size=2) == "USA and ISR"
+    assert name_bloc(["PLW", "ISR", "USA"], size=3) == "USA, ISR and PLW"
+    # Larger blocs: the groups held, then P5 before G20 before regional powers before the rest,
+    # most central first within a tier (the list is in centrality order).
+    members = ["LUX", "NLD", "DEU", "FRA", "BEL", "GBR"]
+    assert name_bloc(members, groups=["EU", "NATO", "Western Group"]) == "EU and NATO: FRA, GBR, DEU, …"
+    assert name_bloc(["TUV", "NRU", "KIR", "FJI"]) == "TUV, NRU, KIR, …"
+    assert [prominence(code) for code in ("CHN", "IND", "NGA", "TUV")] == [0, 1, 2, 3]
+    assert central_members(["A", "B"]) == "A, B" and central_members(["A", "B", "C", "D"]) == "A, B, C, …"
 
 
 def test_too_many_blocs():
@@ -176,3 +192,139 @@ def test_silhouette_is_undefined_for_one_bloc_or_all_singletons():
     distance = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 1.5], [2.0, 1.5, 0.0]])
     assert np.isnan(silhouette(distance, np.array([0, 0, 0])))
     assert np.isnan(silhouette(distance, np.array([0, 1, 2])))
+
+
+# ------------------------------------------------------------------------------------------
+# Bloc names on the real store: checked against the groups' overlap, computed separately
+
+
+def real_blocs(db, start: str, end: str, metric: str) -> pd.DataFrame:
+    from analysis import matrix
+    from scraper import store
+
+    grid = matrix.vote_matrix(store.load_votes(db), start=start, end=end, successions=store.load_successions(db))
+    return cluster_countries(agreement_matrix(grid, metric), None, names=country_labels(store.load_countries(db)),
+                             date=end)
+
+
+def named_groups_agree_with_overlap(blocs: pd.DataFrame, end: str) -> None:
+    """Every group a name shows holds more than half of its clustered members in that bloc."""
+    from analysis.groups import bloc_group_overlap
+
+    overlap = bloc_group_overlap(blocs, None, end)
+    short = {name: group for group, name in GROUP_SHORT_NAMES.items()} | {"EEC": "eu", "OAU": "au"}
+    for bloc, name in blocs.drop_duplicates("bloc")[["bloc", "bloc_name"]].itertuples(index=False):
+        if ": " not in name:
+            continue
+        for group_name in name.split(": ")[0].split(" and "):
+            row = overlap[(overlap["bloc"] == bloc) & (overlap["group"] == short[group_name])].iloc[0]
+            assert row["share_of_group"] > 0.5, (name, group_name, row["share_of_group"])
+
+
+def bloc_of(blocs: pd.DataFrame, code: str) -> pd.Series:
+    return blocs[blocs["bloc"] == blocs.loc[blocs["country_code"] == code, "bloc"].iloc[0]]
+
+
+def test_real_bloc_names_2015_2025_say_who_they_are(full_store):
+    blocs = real_blocs(full_store, "2015-01-01", "2025-12-31", "agreement")
+    named_groups_agree_with_overlap(blocs, "2025-12-31")
+    west, rest = bloc_of(blocs, "DEU"), bloc_of(blocs, "IND")
+    assert {"EU", "NATO"} <= set(west["bloc_name"].iloc[0].split(": ")[0].split(" and ")), west["bloc_name"].iloc[0]
+    assert rest["bloc_name"].iloc[0].startswith("G77"), rest["bloc_name"].iloc[0]
+    assert "China" in rest["bloc_name"].iloc[0] and "Russia" in rest["bloc_name"].iloc[0]  # P5 members shown first
+    us = bloc_of(blocs, "USA")
+    if len(us) == 2:  # exact agreement sets the United States and Israel apart in this decade
+        assert us["bloc_name"].iloc[0] == "United States and Israel"
+    # the statistical name stays, as a column
+    assert ":" not in west["central_members"].iloc[0] and west["central_members"].iloc[0].count(", ") == 3
+
+
+def test_real_bloc_names_1980s_show_the_three_camps(full_store):
+    blocs = real_blocs(full_store, "1980-01-01", "1989-12-31", "kappa")
+    named_groups_agree_with_overlap(blocs, "1989-12-31")
+    names = {code: bloc_of(blocs, code)["bloc_name"].iloc[0] for code in ("USA", "SUN", "IND")}
+    assert len(set(names.values())) == 3, names
+    assert "NATO" in names["USA"] and "EEC" in names["USA"]
+    assert names["SUN"].startswith("Eastern European Group") and "USSR" in names["SUN"]
+    assert names["IND"].startswith("G77")
+
+
+# ------------------------------------------------------------------------------------------
+# Defaults that show what a specialist expects in every decade (see benchmarks/bloc_defaults.py)
+
+
+def catalog_1946_2025():
+    from views.state import Catalog
+
+    return Catalog(first_year=1946, last_year=2025, countries={"USA": "United States"}, topics={}, groups={})
+
+
+def test_a_cold_war_link_without_a_measure_opens_with_kappa():
+    from views.state import parse_params
+
+    catalog = catalog_1946_2025()
+    assert parse_params({"from": "1980", "to": "1989"}, catalog)[0].measure == "kappa"
+    assert parse_params({"from": "1985", "to": "1991"}, catalog)[0].measure == "kappa"
+    assert parse_params({"from": "1985", "to": "1992"}, catalog)[0].measure == "agreement"
+    assert parse_params({}, catalog)[0].measure == "agreement"  # the default view: the last ten years
+    # a measure the link names is kept
+    assert parse_params({"from": "1980", "to": "1989", "measure": "agreement"}, catalog)[0].measure == "agreement"
+
+
+def test_with_the_defaults_the_1980s_and_today_show_the_expected_camps(full_store):
+    from views.state import default_state, parse_params
+
+    catalog = catalog_1946_2025()
+    cold_war = parse_params({"from": "1980", "to": "1989"}, catalog)[0]
+    found = real_blocs(full_store, cold_war.start_date, cold_war.end_date, cold_war.metric)
+    bloc_of = dict(zip(found["country_code"], found["bloc"]))
+    assert len({bloc_of["USA"], bloc_of["SUN"], bloc_of["IND"]}) == 3, "West, Soviet bloc and non-aligned apart"
+    today = default_state(catalog)
+    found = real_blocs(full_store, today.start_date, today.end_date, today.metric)
+    bloc_of = dict(zip(found["country_code"], found["bloc"]))
+    assert bloc_of["USA"] != bloc_of["CHN"] and bloc_of["DEU"] != bloc_of["IND"], "the West apart from the rest"
+
+
+# ------------------------------------------------------------------------------------------
+# The Blocs page (AppTest on the small synthetic store)
+
+
+def page_text(app) -> str:
+    return "\n".join([*(m.value for m in app.markdown), *(c.value for c in app.caption),
+                      *(s.value for s in app.subheader), *(i.value for i in app.info)])
+
+
+def test_blocs_page_says_what_divides_the_blocs_in_plain_words(small_store, monkeypatch):
+    from tests.dashboard_helpers import assert_clean, open_app
+
+    app = open_app(small_store, monkeypatch, **{"from": "2010", "to": "2019"}, k="3")
+    assert_clean(app)
+    text = page_text(app)
+    assert "What divides the blocs" in text and "resolutions?vote=" in text  # the votes, linked
+    assert "predecessors apart" not in text and " 1 votes" not in text
+    assert "counted on their own" in text
+    # the pair chooser lists every pair and each bloc against the rest (3 blocs: 3 + 3)
+    chooser = next(box for box in app.selectbox if box.key == "blocs_divide_pair")
+    assert len(chooser.options) == 6
+    chooser.select_index(4).run()
+    assert_clean(app)
+    assert "the others:" in page_text(app)
+    # who changed bloc: no raw codes, and the caption says what was compared
+    for frame in app.dataframe:
+        assert "country_code" not in frame.value.columns
+    assert "Compared with 2000–2009, cut into 3 blocs like this period" in page_text(app)
+
+
+def test_blocs_page_tells_no_earlier_period_from_nobody_changed(small_store, monkeypatch):
+    from tests.dashboard_helpers import assert_clean, open_app
+
+    app = open_app(small_store, monkeypatch, **{"from": "1985", "to": "1990"}, k="3")
+    assert_clean(app)
+    assert next(box for box in app.selectbox if box.key == "w_measure").value == "kappa"  # a Cold War link
+    text = page_text(app)
+    assert "There is no earlier period of the same length" in text
+    assert "No state changed bloc" not in text
+    # a Cold War period under exact agreement offers Cohen's kappa, with a link
+    app = open_app(small_store, monkeypatch, **{"from": "1985", "to": "1990"}, k="3", measure="agreement")
+    assert_clean(app)
+    assert "measure=kappa" in page_text(app)

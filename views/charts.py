@@ -21,12 +21,19 @@ from views.chart_library import PLOTLY_CONFIG
 STATIC = Path(__file__).resolve().parent.parent / "static"
 SHAPES_FILE = STATIC / "world_110m.json"
 
-# Okabe–Ito, then Tol's muted: distinguishable with the common colour-vision deficiencies.
+# Colours a reader with a colour-vision deficiency can still tell apart. Blocs: Okabe and Ito's eight,
+# then four dark colours chosen (by a greedy search) to stay far from them and from the grey of "no
+# recorded vote"; tests/test_charts.py simulates protanopia, deuteranopia and tritanopia (Machado
+# et al. 2009) and requires every pair to stay at least 15 CIELAB units apart. The scatter adds a
+# marker shape per bloc, so colour is never the only cue. Votes: blue Yes and dark red No (not
+# green and red, which the commonest deficiencies confuse), gold Abstain, grey non-voting.
 BLOC_COLOURS = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
-    "#882255", "#44AA99", "#999933", "#AA4499",
+    "#8000E0", "#602000", "#002080", "#604040",
 )
-VOTE_COLOURS = {"Yes": "#1a9850", "No": "#d73027", "Abstain": "#fdae61", "Non-voting": "#8c8c8c"}
+BLOC_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "triangle-down", "star",
+                "hexagon", "pentagon", "triangle-left", "triangle-right")
+VOTE_COLOURS = {"Yes": "#2166AC", "No": "#B2182B", "Abstain": "#E6AB02", "Non-voting": "#8c8c8c"}
 VOTE_LABELS = {"Y": "Yes", "N": "No", "A": "Abstain", "X": "Non-voting"}
 NO_DATA_COLOUR = "#e4e4e4"
 NO_VOTE = "no recorded vote"
@@ -35,6 +42,17 @@ NO_VOTE = "no recorded vote"
 def bloc_colour(bloc: int) -> str:
     """The colour of bloc number `bloc` (stable: matched blocs keep their number, so their colour)."""
     return BLOC_COLOURS[int(bloc) % len(BLOC_COLOURS)]
+
+
+def bloc_symbol(bloc: int) -> str:
+    """The marker shape of bloc number `bloc` on the scatter (a second cue besides colour)."""
+    return BLOC_SYMBOLS[int(bloc) % len(BLOC_SYMBOLS)]
+
+
+def legend_label(bloc: int, name: str) -> str:
+    """A bloc's legend entry, whole: "1. NATO and EU:<br>France, …" — the groups on one line and the
+    members on the next, so a long name wraps on a phone instead of running off the chart."""
+    return f"{int(bloc) + 1}. " + name.replace(": ", ":<br>", 1)
 
 
 def spread_to_successors(frame: pd.DataFrame, successions: pd.DataFrame) -> pd.DataFrame:
@@ -132,7 +150,7 @@ def categorical_world_map(frame: pd.DataFrame, category: str, colours: Mapping[s
             customdata=list(shown[category].astype(str)) + [NO_VOTE] * len(rest),
             marker_line_color="#ffffff",
             marker_line_width=0.3,
-            hovertemplate="%{text}<extra>%{customdata}</extra>",
+            hovertemplate="%{text}<br>%{customdata}<extra></extra>",
             showlegend=False,
             name="",
         )
@@ -157,7 +175,7 @@ def bloc_world_map(blocs: pd.DataFrame, names: Mapping[str, str], successions: p
                    highlight: Sequence[str] = ()) -> go.Figure:
     """World map coloured by bloc; `blocs` has one row per country: country_code, bloc, bloc_name."""
     frame = blocs[["country_code", "bloc", "bloc_name"]].copy()
-    frame["label"] = [f"{b + 1}. {name}" for b, name in zip(frame["bloc"], frame["bloc_name"])]
+    frame["label"] = [legend_label(b, name) for b, name in zip(frame["bloc"], frame["bloc_name"])]
     frame = spread_to_successors(frame, successions)
     frame["name"] = [
         names.get(str(code), str(code)) + (f" (as {names.get(str(src), src)})" if isinstance(src, str) else "")
@@ -188,19 +206,22 @@ def vote_world_map(member_votes: pd.DataFrame, names: Mapping[str, str], success
     return categorical_world_map(frame, "how", VOTE_COLOURS, order=list(VOTE_COLOURS))
 
 
-def alignment_scatter(points: pd.DataFrame, names: Mapping[str, str], highlight: Sequence[str] = ()) -> go.Figure:
-    """Each country a dot on the 2-D alignment map, coloured by bloc, named on hover.
+def alignment_scatter(points: pd.DataFrame, names: Mapping[str, str], highlight: Sequence[str] = (),
+                      x_title: str = "← further from the United States · closer →",
+                      y_title: str = "second dimension") -> go.Figure:
+    """Each country a dot on the 2-D alignment map, coloured and shaped by bloc, named on hover.
 
     `points` has one row per country: country_code, x, y, bloc, bloc_name. Highlighted codes get
-    a ring and a label.
+    a ring and a label. `x_title` / `y_title` say what the axes mean in words.
     """
     figure = go.Figure()
     for bloc, part in points.sort_values("bloc").groupby("bloc", sort=True):
         figure.add_trace(
             go.Scatter(
                 x=part["x"], y=part["y"], mode="markers",
-                marker=dict(size=9, color=bloc_colour(bloc), line=dict(width=0.5, color="#ffffff")),
-                name=f"{bloc + 1}. {part['bloc_name'].iloc[0]}",
+                marker=dict(size=9, color=bloc_colour(bloc), symbol=bloc_symbol(bloc),
+                            line=dict(width=0.5, color="#ffffff")),
+                name=legend_label(bloc, part["bloc_name"].iloc[0]),
                 text=[names.get(code, code) for code in part["country_code"]],
                 customdata=part["country_code"],
                 hovertemplate="%{text} (%{customdata})<extra></extra>",
@@ -218,8 +239,9 @@ def alignment_scatter(points: pd.DataFrame, names: Mapping[str, str], highlight:
         )
     figure.update_layout(
         height=460, margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title="← further from the United States · closer →", zeroline=False, showticklabels=False),
-        yaxis=dict(title="second dimension", zeroline=False, showticklabels=False, scaleanchor="x"),
+        xaxis=dict(title=dict(text=x_title, font=dict(size=12)), zeroline=False, showticklabels=False),
+        yaxis=dict(title=dict(text=y_title, font=dict(size=12)), zeroline=False, showticklabels=False,
+                   scaleanchor="x"),
         legend=dict(orientation="h", yanchor="top", y=-0.12),
     )
     return figure

@@ -1,14 +1,16 @@
 """Cached reads of the vote store and cached analysis results, for every page of the dashboard.
 
-Every cached function takes the store's path and its `data_version` as its first two arguments,
-so a sync (which changes the version) invalidates everything computed from the old data, and
-nothing cached reads a global. The app only reads the store here: the one place that writes is
+Every cached function takes the store's path and its `data_version` (the analysis loaders: a
+`Selection` holding them), so a sync (which changes the version) invalidates everything computed
+from the old data, and nothing cached reads a global. The app only reads the store here: the one place that writes is
 the first-run page, when the user asks it to build the store.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,7 @@ import streamlit as st
 from threadpoolctl import threadpool_limits
 
 from scraper import store
-from views.state import Catalog, sessions_before
+from views.state import Catalog, ViewState, sessions_before
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -198,51 +200,113 @@ def topic_roll_call_ids(db: str, version: str, topic: str) -> list[int] | None:
     return sorted(tags.loc[tags["topic"].astype(str) == code, "roll_call_id"].astype(int).unique())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def vote_matrix(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Selection:
+    """One analysis selection: which store and data version, which period, topic and options.
+
+    Frozen and hashable, so it is the one cache key of every loader below: a new view parameter is a
+    new field here, not a new argument threaded through ten functions. `sessions` = (first, last)
+    when the period was chosen as regular sessions (it decides what "the previous period" is).
+    Build it from a page's view state with `selection(context, view)`.
+    """
+
+    db: str
+    version: str
+    start: str
+    end: str
+    topic: str = "all"
+    successors: str = "separate"
+    nonvoting: str = "exclude"
+    metric: str = "agreement"
+    k: int | None = None
+    sessions: tuple[int, int] | None = None
+
+    def votes_only(self) -> Selection:
+        """This selection without what only the analysis uses (measure, k, how the period was chosen):
+        the key of the vote matrix, so changing the measure does not rebuild it."""
+        return replace(self, metric="agreement", k=None, sessions=None)
+
+    def without_k(self) -> Selection:
+        """This selection without the number of blocs: the key of the agreement matrix."""
+        return replace(self, k=None, sessions=None)
+
+
+def selection(context: Any, view: ViewState) -> Selection:
+    """The selection a page's view state makes, on the store of `context` (a `views.controls.Context`)."""
+    return Selection(db=context.db, version=context.version, start=view.start_date, end=view.end_date,
+                     topic=view.topic, successors=view.successors, nonvoting=view.nonvoting, metric=view.metric,
+                     k=view.n_blocs, sessions=view.session_numbers)
+
+
+def _as_selection(first: Selection | str, legacy: tuple, fields: tuple[str, ...]) -> Selection:
+    """A `Selection`, given one or the positional arguments the loaders took before it existed
+    (db, version, then `fields`): pages written against the old signatures keep working."""
+    if isinstance(first, Selection):
+        if legacy:
+            raise TypeError("Pass either a Selection or the old positional arguments, not both.")
+        return first
+    return Selection(first, *legacy[:1], **dict(zip(fields, legacy[1:])))
+
+
+_MATRIX_FIELDS = ("start", "end", "topic", "successors", "nonvoting")
+_BLOC_FIELDS = _MATRIX_FIELDS + ("metric", "k", "sessions")
+
+
+def vote_matrix(chosen: Selection | str, *legacy: Any) -> pd.DataFrame:
     """Country × roll call (Y=1, A=2, N=3) for one period and topic; see `analysis.matrix.vote_matrix`."""
+    return _vote_matrix(_as_selection(chosen, legacy, _MATRIX_FIELDS).votes_only())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _vote_matrix(chosen: Selection) -> pd.DataFrame:
     from analysis import matrix
 
     return matrix.vote_matrix(
-        load_votes(db, version),
-        start=start,
-        end=end,
-        roll_call_ids=topic_roll_call_ids(db, version, topic),
-        successions=load_successions(db, version),
-        merge_successors=successors == "merge",
-        non_voting=nonvoting,
+        load_votes(chosen.db, chosen.version),
+        start=chosen.start,
+        end=chosen.end,
+        roll_call_ids=topic_roll_call_ids(chosen.db, chosen.version, chosen.topic),
+        successions=load_successions(chosen.db, chosen.version),
+        merge_successors=chosen.successors == "merge",
+        non_voting=chosen.nonvoting,
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def agreement_matrix(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
-                     metric: str) -> pd.DataFrame:
+def agreement_matrix(chosen: Selection | str, *legacy: Any) -> pd.DataFrame:
     """Country × country agreement for one selection and measure (NaN below 20 shared votes)."""
+    return _agreement_matrix(_as_selection(chosen, legacy, _MATRIX_FIELDS + ("metric",)).without_k())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _agreement_matrix(chosen: Selection) -> pd.DataFrame:
     from analysis import agreement
 
-    return agreement.agreement_matrix(vote_matrix(db, version, start, end, topic, successors, nonvoting), metric)
+    return agreement.agreement_matrix(vote_matrix(chosen), chosen.metric)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def blocs(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str, metric: str,
-          k: int | None, sessions: tuple[int, int] | None = None) -> dict[str, pd.DataFrame]:
+def blocs(chosen: Selection | str, *legacy: Any) -> dict[str, pd.DataFrame]:
     """The blocs of one selection, what the Blocs page draws first.
 
-    Returns frames: `blocs` (one row per country: country_code, bloc, bloc_name, centrality),
+    Returns frames: `blocs` (one row per country: country_code, bloc, bloc_name, central_members, centrality),
     `map` (country_code, x, y), `cohesion` (one row per bloc), `criterion` (one row per k tried:
     k, silhouette). Bloc numbers are matched to the previous period's (same length, just before:
     as many years, or as many sessions when `sessions` = (first, last) chose the period) so a bloc
     keeps its colour when the period moves.
     """
+    return _blocs(_as_selection(chosen, legacy, _BLOC_FIELDS))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _blocs(chosen: Selection) -> dict[str, pd.DataFrame]:
     from analysis import blocs as blocs_module
     from analysis import embedding
 
-    matrix = vote_matrix(db, version, start, end, topic, successors, nonvoting)
-    scores = agreement_matrix(db, version, start, end, topic, successors, nonvoting, metric)
-    current = blocs_module.cluster_countries(scores, k, names=short_names(db, version))
+    matrix = vote_matrix(chosen)
+    scores = agreement_matrix(chosen)
+    current = blocs_module.cluster_countries(scores, chosen.k, names=short_names(chosen.db, chosen.version),
+                                             date=chosen.end)
     # The previous period is cut into as many blocs as this one, so "who changed bloc" compares like with like.
-    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, int(current.attrs["k"]),
-                              sessions)
+    earlier = _previous_blocs(chosen, int(current.attrs["k"]))
     if earlier is not None:
         current = blocs_module.match_blocs(earlier, current)
     criterion = current.attrs.get("criterion", {})
@@ -254,36 +318,83 @@ def blocs(db: str, version: str, start: str, end: str, topic: str, successors: s
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def bloc_context(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
-                 metric: str, k: int | None, sessions: tuple[int, int] | None = None) -> dict[str, pd.DataFrame]:
+def bloc_context(chosen: Selection | str, *legacy: Any) -> dict[str, pd.DataFrame]:
     """What the Blocs page draws below the maps: `changes` (one row per country whose bloc differs
-    from the previous period's; empty when there is none) and `overlap` (one row per bloc × named
-    group, as `analysis.groups.bloc_group_overlap`, membership on the period's last day)."""
+    from the previous period's; empty when there is none), `compared` (one row, k: the number of
+    blocs the previous period was cut into, when there was a previous period to compare with; no
+    row otherwise) and `overlap` (one row per bloc × named group, as
+    `analysis.groups.bloc_group_overlap`, membership on the period's last day)."""
+    return _bloc_context(_as_selection(chosen, legacy, _BLOC_FIELDS))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _bloc_context(chosen: Selection) -> dict[str, pd.DataFrame]:
     from analysis import blocs as blocs_module
     from analysis import groups
 
-    current = blocs(db, version, start, end, topic, successors, nonvoting, metric, k, sessions)["blocs"]
-    earlier = _previous_blocs(db, version, start, end, topic, successors, nonvoting, metric, int(current.attrs["k"]),
-                              sessions)
+    current = blocs(chosen)["blocs"]
+    earlier = _previous_blocs(chosen, int(current.attrs["k"]))
     changes = blocs_module.bloc_changes(earlier, current) if earlier is not None else pd.DataFrame(columns=["country_code"])
-    return {"changes": changes, "overlap": groups.bloc_group_overlap(current, None, end)}
+    # Whether there was an earlier period to compare with: "nobody changed" and "nothing to compare
+    # with" both give an empty `changes`, and the page must tell them apart.
+    compared = pd.DataFrame({"k": [int(earlier.attrs["k"])]} if earlier is not None else {"k": []})
+    return {"changes": changes, "overlap": groups.bloc_group_overlap(current, None, chosen.end), "compared": compared}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _previous_blocs(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
-                    metric: str, k: int, sessions: tuple[int, int] | None = None) -> pd.DataFrame | None:
-    """The `k` blocs of the period of the same length just before [start, end]; None if it has too few votes."""
+def _previous_blocs(chosen: Selection, k: int) -> pd.DataFrame | None:
+    """The `k` blocs of the period of the same length just before the selection's; None if it has too few votes."""
     from analysis import blocs as blocs_module
 
-    previous = _previous_period(start, end, sessions, load_catalog(db, version) if sessions else None)
+    catalog = load_catalog(chosen.db, chosen.version) if chosen.sessions else None
+    previous = _previous_period(chosen.start, chosen.end, chosen.sessions, catalog)
     if previous is None:
         return None
     try:
-        before = agreement_matrix(db, version, previous[0], previous[1], topic, successors, nonvoting, metric)
-        return blocs_module.cluster_countries(before, min(k, len(before) - 1), names=short_names(db, version))
+        before = agreement_matrix(replace(chosen, start=previous[0], end=previous[1]))
+        return blocs_module.cluster_countries(before, min(k, len(before) - 1),
+                                              names=short_names(chosen.db, chosen.version), date=previous[1])
     except ValueError:  # too few earlier votes or states to cluster (SelectionError is a ValueError)
         return None
+
+
+def _roll_call_topics(chosen: Selection) -> dict[int, str]:
+    return roll_call_topics(chosen.db, chosen.version)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def roll_call_topics(db: str, version: str) -> dict[int, str]:
+    """roll_call_id → the label of its best-scored topic (`analysis.explain.topic_labels_by_roll_call`)."""
+    from analysis import explain, topics
+
+    return explain.topic_labels_by_roll_call(load_topic_tags(db, version), topics.TOPICS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def bloc_divides(chosen: Selection, first: int, second: int) -> pd.DataFrame:
+    """The votes that split bloc `first` from bloc `second` (`analysis.explain.REST`: from all the
+    others) most: one row per vote, as `analysis.explain.dividing_votes`. One pair at a time, the
+    one the page shows: a new selection computes one list, not one per pair."""
+    from analysis import explain
+
+    return explain.dividing_votes(vote_matrix(chosen), blocs(chosen)["blocs"],
+                                  load_roll_calls(chosen.db, chosen.version), first, second,
+                                  topics=_roll_call_topics(chosen))
+
+
+def map_axes(chosen: Selection) -> pd.DataFrame:
+    """One row per map axis × vote most tied to it, as `analysis.explain.axis_votes`. Keyed without
+    the number of blocs: the map does not depend on it, so changing k does not recompute this."""
+    return _map_axes(chosen.without_k())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map_axes(chosen: Selection) -> pd.DataFrame:
+    from analysis import embedding, explain
+
+    coordinates = embedding.alignment_map(agreement_matrix(chosen))
+    return explain.axis_votes(vote_matrix(chosen), coordinates, load_roll_calls(chosen.db, chosen.version),
+                              topics=_roll_call_topics(chosen))
 
 
 def _previous_period(start: str, end: str, sessions: tuple[int, int] | None = None,

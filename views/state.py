@@ -43,6 +43,7 @@ K_CHOICES = ("auto",) + tuple(str(k) for k in range(2, 13))
 MAX_PARAM_LENGTH = 200  # longer values are refused whole: no code, topic or title search needs more
 MAX_PARTNERS = 8
 DEFAULT_PERIOD_YEARS = 10
+COLD_WAR_LAST_YEAR = 1991  # the USSR's last year in the Assembly: periods ending by then default to kappa
 
 # Which parameters each page writes. The shared ones travel from page to page.
 SHARED_PARAMS = ("from", "to", "sessions", "topic", "measure", "successors", "nonvoting")
@@ -435,6 +436,12 @@ def parse_params(raw: Mapping[str, str | Sequence[str]], catalog: Catalog,
         if param in values:
             chosen = _parse_choice(param, values[param], choices, notices, aliases)
             changes[attribute] = chosen if chosen is not None else getattr(defaults, attribute)
+
+    # A link to a Cold War period that names no measure opens with Cohen's kappa: there only a
+    # chance-corrected measure sets the Soviet bloc apart from the non-aligned majority, as
+    # benchmarks/bloc_defaults.py shows decade by decade (the About page says why).
+    if "measure" not in values and base is None and replace(state, **changes).end_year <= COLD_WAR_LAST_YEAR:
+        changes["measure"] = "kappa"
 
     if "group" in values:
         text = values["group"].strip().lower()

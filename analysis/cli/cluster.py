@@ -17,6 +17,8 @@ def register(commands, common: argparse.ArgumentParser, clustering: argparse.Arg
                                              "in which it lands in its bloc) and whether it is on the edge; with --cohesion, each bloc's stability.")
     parser.add_argument("--every", type=int, metavar="YEARS", help="cluster consecutive windows of this many years, bloc numbers matched across them")
     parser.add_argument("--cohesion", action="store_true", help="one row per bloc with its cohesion instead")
+    parser.add_argument("--explain", action="store_true",
+                        help="the votes that split each pair of blocs (and each bloc from the rest) most instead")
     parser.set_defaults(run=run)
 
 
@@ -27,7 +29,8 @@ def find_blocs(ctx: Context, matrix: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     args = ctx.args
     agreement = agreement_matrix(matrix, args.metric, args.min_shared)
     blocs = cluster_countries(agreement, args.k, method=args.method, linkage=args.linkage,
-                              random_state=args.random_state, names=ctx.names)
+                              random_state=args.random_state, names=ctx.names,
+                              date=f"{pd.Timestamp(matrix.attrs['dates'].max()):%Y-%m-%d}")
     return agreement, blocs
 
 
@@ -36,6 +39,8 @@ def run(ctx: Context) -> pd.DataFrame:
 
     args = ctx.args
     check_bootstrap(args)
+    if args.explain:
+        return explain_blocs(ctx)
     windows = _windows(ctx) if args.every is not None else [(ctx.start, ctx.end)]
     frames, previous = [], None
     for start, end in windows:
@@ -85,3 +90,18 @@ def _uncertainty(ctx: Context, matrix: pd.DataFrame, blocs: pd.DataFrame):
     return bloc_uncertainty(matrix, blocs, args.metric, method=args.method, linkage=args.linkage,
                             random_state=args.random_state, min_shared=args.min_shared,
                             n_resamples=args.bootstrap, seed=args.seed)
+
+
+def explain_blocs(ctx: Context) -> pd.DataFrame:
+    """`cluster --explain`: one row per (pair of blocs, dividing vote), as `analysis.explain.all_dividing_votes`,
+    with the blocs' names; `second` = -1 is every state outside bloc `first`."""
+    from analysis import explain, topics
+
+    matrix = ctx.matrix()
+    _, blocs = find_blocs(ctx, matrix)
+    labels = explain.topic_labels_by_roll_call(topics.cached_topic_tags(ctx.db), topics.TOPICS)
+    frame = explain.all_dividing_votes(matrix, blocs, ctx.roll_calls, topics=labels)
+    names = dict(zip(blocs["bloc"], blocs["bloc_name"]))
+    frame.insert(1, "first_name", frame["first"].map(names))
+    frame.insert(3, "second_name", frame["second"].map(lambda b: names.get(b, "all other blocs")))
+    return frame
