@@ -5,8 +5,18 @@ chart arrives, which takes it 1–2 s on a modest machine, and fetches the world
 the first map is drawn. `start_loading` sends a tiny map the moment a session opens, before the
 server imports pandas or reads the store, so both loads overlap the server's own work instead of
 following it. This module imports nothing heavier than Streamlit for that reason.
+
+`heavy_imports` is the lock that makes this safe with many sessions at once: plotly (and Streamlit's
+type checks) look pandas and numpy up in `sys.modules` without importing them, so a figure built in
+one session while another session's thread is half-way through `import pandas` meets a partially
+initialised module (`AttributeError: ... has no attribute 'Series'`). Building the tiny map and the
+dashboard's first imports under the one lock serialises them; once imported, the lock is free in
+microseconds.
 """
 from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -17,6 +27,15 @@ import streamlit as st
 PLOTLY_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 _SENT = "_chart_library_sent"
+_IMPORT_LOCK = threading.RLock()
+
+
+@contextmanager
+def heavy_imports():
+    """Hold while importing pandas, plotly and the analysis (and while building the tiny map), so
+    no session sees a module another session is still importing."""
+    with _IMPORT_LOCK:
+        yield
 
 
 def start_loading():
@@ -28,7 +47,8 @@ def start_loading():
             "data": [{"type": "choropleth", "locations": [], "z": [], "locationmode": "ISO-3", "showscale": False}],
             "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}},
         }
-        slot.plotly_chart(tiny_map, config={**PLOTLY_CONFIG, "staticPlot": True}, height=10, key="chart_library")
+        with heavy_imports():
+            slot.plotly_chart(tiny_map, config={**PLOTLY_CONFIG, "staticPlot": True}, height=10, key="chart_library")
     return slot
 
 
