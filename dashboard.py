@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from views import chart_library
+from views import chart_library, server_limits  # noqa: F401 -- server_limits: long links open (see there)
 
 # A local icon: Streamlit fetches a Material or emoji page icon from Google's CDN, which a school
 # network or CI may not reach.
