@@ -158,7 +158,9 @@ def test_every_page_opens_at_its_own_address_and_the_link_box_holds_a_working_li
         assert not errors_shown(tab) and not tab.errors, (page, tab.errors)
         if page == "about":
             continue
-        link = tab.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text().strip()
+        box = tab.locator("[data-testid='stSidebar'] [data-testid='stCaptionContainer']").filter(has_text="Link to this view")
+        link = box.locator("a").get_attribute("href")
+        assert box.locator("a").inner_text().strip() == link, "the link shows the address it opens"
         assert link.startswith(server + "/"), link
         assert "topic=human-rights" in link and "from=2015" in link, link
         title = tab.locator("h1").first.inner_text()
