@@ -74,7 +74,7 @@ if alias is not None:
     if target in pages and target != page:
         st.switch_page(pages[target], query_params=rest)
     if target not in pages:
-        st.session_state["_page_notice"] = f"Unknown page '{state.quoted(alias)}'; showing {pages[page].title}."
+        st.session_state["_page_notice"] = f"Unknown page {state.quoted(alias)}; showing {pages[page].title}."
     st.query_params.from_dict({key: values for key, values in rest.items()})
 
 notices = controls.begin(catalog, page)

@@ -87,7 +87,7 @@ def finish(page: str, link_box, served_at: str = "") -> None:
     address = quote(link, safe=":/?&=,%-._~+#")
     with link_box:
         st.caption(f"**Link to this view** — to share exactly what you see, copy it (right-click, or press and "
-                    f"hold on a phone):  \n[`{address}`]({address})")
+                   f"hold on a phone):  \n[`{address}`]({address})")
 
 
 # ------------------------------------------------------------------------------------------
