@@ -62,9 +62,11 @@ PARAM_ALIASES = {
     "start": "from", "end": "to", "session": "sessions",
     "metric": "measure", "blocs": "k", "country_code": "country",
 }
-# Parameters no page writes that a link may still carry: the page (read by dashboard.py) and
-# Streamlit's own embedding options.
-OTHER_PARAMS = ("page", "embed", "embed_options")
+# Parameters that pages read themselves rather than through `ViewState`, and that a link may carry:
+# the page (read by dashboard.py), a story and its step (the Stories page), Streamlit's own
+# embedding options. A page that reads a new parameter adds it here or to PAGE_PARAMS: any other
+# name gets the "Unknown parameter" notice.
+OTHER_PARAMS = ("page", "story", "step", "embed", "embed_options")
 
 
 def known_params() -> frozenset[str]:
