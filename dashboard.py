@@ -107,5 +107,5 @@ try:
     current.run()  # a page may add its own controls to the sidebar, below the shared ones
 except Exception as error:  # noqa: BLE001 -- a visitor gets words and a way on; the details go to the log
     controls.page_failed(page, error)
-controls.finish(page, st.sidebar.container(), served_at=current.url_path)
+controls.finish(page, st.sidebar.container())
 chart_library.finish(chart_slot)

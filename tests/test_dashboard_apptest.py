@@ -277,16 +277,18 @@ def test_aliases_and_unknown_parameter_names():
     assert notices == []
 
 
-@pytest.mark.parametrize("url, served_at, page, expected", [
-    ("http://host:8501/blocs?from=1", "blocs", "blocs", "http://host:8501/?k=3"),
+@pytest.mark.parametrize("url, base_path, page, expected", [
+    ("http://host:8501/blocs?from=1", "", "blocs", "http://host:8501/?k=3"),
     ("http://host:8501/?page=outliers", "", "outliers", "http://host:8501/outliers?k=3"),
-    ("http://host:8501/outliers?from=1", "outliers", "outliers", "http://host:8501/outliers?k=3"),
-    ("https://x.streamlit.app/~/+/countries", "countries", "countries", "https://x.streamlit.app/~/+/countries?k=3"),
-    ("https://school.org/votes/", "", "blocs", "https://school.org/votes/?k=3"),
+    ("http://host:8501/outliers?from=1", "", "outliers", "http://host:8501/outliers?k=3"),
+    ("http://host:8501/nothing?from=1", "", "blocs", "http://host:8501/?k=3"),  # a mistyped page
+    ("http://host:8501/Outliers/x?from=1", "", "blocs", "http://host:8501/?k=3"),
+    ("https://school.org/votes/countries", "/votes/", "countries", "https://school.org/votes/countries?k=3"),
+    ("https://school.org/votes", "votes", "blocs", "https://school.org/votes/?k=3"),
     ("", "", "about", "/about?k=3"),
 ])
-def test_page_link_is_the_pages_own_address(url, served_at, page, expected):
-    assert state.page_link(url, served_at, page, {"k": "3"}) == expected
+def test_page_link_is_the_pages_own_address(url, base_path, page, expected):
+    assert state.page_link(url, base_path, page, {"k": "3"}) == expected
 
 
 def test_a_damaged_store_is_reported_not_rebuilt(tmp_path, monkeypatch):

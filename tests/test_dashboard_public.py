@@ -172,6 +172,10 @@ def test_every_page_opens_at_its_own_address_and_the_link_box_holds_a_working_li
         assert tab.locator("h1").first.inner_text() == title, (page, link)
         assert "does not seem to exist" not in again and not tab.errors, (page, link, tab.errors)
     assert "Voting blocs" in open_page(tab, f"{server}/blocs?from=2015&to=2024")
+    # A mistyped page: Streamlit answers with the default page, and the Link box holds its real address.
+    open_page(tab, f"{server}/nothing?from=2015&to=2024")
+    box = tab.locator("[data-testid='stSidebar'] [data-testid='stCaptionContainer']").filter(has_text="Link to this view")
+    assert box.locator("a").get_attribute("href").startswith(server + "/?from=2015&to=2024")
 
 
 def test_a_200000_character_link_opens_the_page_with_a_notice(tab, server):

@@ -67,19 +67,15 @@ def begin(catalog: Catalog, page: str) -> list[str]:
     return notices
 
 
-def finish(page: str, link_box, served_at: str = "") -> None:
-    """Write the URL of the view shown (only when it changed) and show it in `link_box`.
-
-    `served_at` is the path the browser opened this page at (the `url_path` of the page Streamlit
-    ran: "" for the default page at the root). The link in the box is always the page's own address
-    (`state.page_link`), whatever address the visitor came in by.
-    """
+def finish(page: str, link_box) -> None:
+    """Write the URL of the view shown (only when it changed) and show it in `link_box`: always the
+    page's own address (`state.page_link`), whatever address the visitor came in by."""
     params = state_module.to_params(view(), page)
     current = {key: (values[-1] if values else "") for key, values in raw_query_params().items()}
     if current != params:
         st.query_params.from_dict(params)
     st.session_state[_SYNC] = UrlSync(written=dict(params), page=page)
-    link = state_module.page_link(st.context.url or "", served_at, page, params)
+    link = state_module.page_link(st.context.url or "", st.get_option("server.baseUrlPath") or "", page, params)
     # A Markdown link, not `st.code`: a code block makes a fresh browser fetch and start a syntax
     # highlighter (0.7–2.9 s of its main thread while the page draws, measured in Chromium's
     # profiler on the 2-core machine). Percent-encoded, the address holds no character that could

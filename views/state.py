@@ -538,18 +538,19 @@ def query_string(params: Mapping[str, str]) -> str:
     return "&".join(f"{quote(k)}={quote(v, safe=',/-')}" for k, v in params.items())
 
 
-def page_link(url: str, served_at: str, page: str, params: Mapping[str, str]) -> str:
+def page_link(url: str, base_path: str, page: str, params: Mapping[str, str]) -> str:
     """The shareable address of `page` with `params`, from the address `url` the browser shows.
 
-    Pages live one level below the app's root (`/outliers`; Blocs, the default, at the root itself),
-    and the browser shows the page at `served_at` (the path Streamlit served it under). Whatever
-    address the visitor came in by (`/blocs`, `/?page=blocs`, a proxy's prefix), the link is the
-    root, then the page's own path: an address that opens this page for anyone.
+    The app lives at the site's root, or under `base_path` (Streamlit's `server.baseUrlPath`, which a
+    deployment under a path sets); its pages one level below (`/outliers`; Blocs, the default, at
+    the root itself). Whatever address the visitor came in by (`/blocs`, `/?page=blocs`, a mistyped
+    `/Outliers` that Streamlit answered with the default page), the link is the app's root, then
+    the page's own path: an address that opens this page for anyone.
     """
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    if served_at and path.rstrip("/").endswith("/" + served_at):
-        path = path.rstrip("/")[: -len(served_at)]
-    root = path if path.endswith("/") else path + "/"
+    match = re.match(r"^([a-z][a-z0-9+.-]*://[^/?#]*)", url, flags=re.IGNORECASE)
+    origin = match.group(1) if match else ""
+    base = base_path.strip("/")
+    root = f"{origin}/{base}/" if base else f"{origin}/"
     query = query_string(params)
     address = root + ("" if page == "blocs" else page)
     return f"{address}?{query}" if query else address
