@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from views import chart_library
+from views import chart_library, server_limits  # noqa: F401 -- server_limits: long links open (see there)
 
 # A local icon: Streamlit fetches a Material or emoji page icon from Google's CDN, which a school
 # network or CI may not reach.
@@ -24,12 +24,18 @@ st.set_page_config(page_title="UN General Assembly votes", page_icon=str(Path(__
 # chart library meanwhile (see views/chart_library.py).
 chart_slot = chart_library.start_loading()
 
-from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state  # noqa: E402
-from views import series  # noqa: E402  (the Recurring votes page)
-from views import handout, stories  # noqa: E402
+with chart_library.heavy_imports():  # one session at a time imports pandas & co (see chart_library)
+    from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state  # noqa: E402
+    from views import series  # noqa: E402  (the Recurring votes page)
+    from views import handout, stories  # noqa: E402
 
 db = data.store_path()
 version = data.read_version(db)
+
+if version is None and (damage := controls.store_damage(db)):
+    chart_library.finish(chart_slot)
+    controls.show_damaged_store(db, damage)
+    st.stop()
 
 if version is None:
     chart_library.finish(chart_slot)
@@ -40,7 +46,7 @@ if version is None:
 catalog = data.load_catalog(db, version)
 context = controls.Context(db=db, version=version, catalog=catalog)
 pages = {
-    "blocs": st.Page(partial(blocs.render, context), title="Blocs", url_path="blocs", icon=":material/public:",
+    "blocs": st.Page(partial(blocs.render, context), title="Blocs", url_path="home", icon=":material/public:",
                      default=True),
     "outliers": st.Page(partial(outliers.render, context), title="Outliers", url_path="outliers",
                         icon=":material/person_alert:"),
@@ -57,9 +63,14 @@ pages = {
     "about": st.Page(partial(about.render, context), title="About the data", url_path="about",
                      icon=":material/info:"),
 }
-current = st.navigation(list(pages.values()))
-page = next((name for name, candidate in pages.items() if candidate is current or candidate.url_path == current.url_path),
-            "blocs")
+# The Blocs page is the default, served at the root; `/blocs` (the address every other page's pattern
+# suggests) opens it too, through a hidden twin, instead of Streamlit's "Page not found". (The default's
+# own `url_path` is never shown, but must differ from the twin's.)
+blocs_by_path = st.Page(partial(blocs.render, context), title="Blocs", url_path="blocs", icon=":material/public:",
+                        visibility="hidden")
+current = st.navigation([*pages.values(), blocs_by_path])
+page = "blocs" if current is blocs_by_path else next(
+    (name for name, candidate in pages.items() if candidate is current or candidate.url_path == current.url_path), "blocs")
 
 # `?page=outliers&...` (the form a link may be written in by hand) opens that page with the rest.
 alias = st.query_params.get("page")
@@ -69,11 +80,14 @@ if alias is not None:
     if target in pages and target != page:
         st.switch_page(pages[target], query_params=rest)
     if target not in pages:
-        st.session_state["_page_notice"] = f"Unknown page '{alias[:24]}'; showing {pages[page].title}."
+        st.session_state["_page_notice"] = f"Unknown page {state.quoted(alias)}; showing {pages[page].title}."
     st.query_params.from_dict({key: values for key, values in rest.items()})
 
 if page == "stories":  # a story keeps its own address (story, step); the shared controls do not apply
-    current.run()
+    try:
+        current.run()
+    except Exception as error:  # noqa: BLE001 -- a visitor gets words and a way on; the details go to the log
+        controls.page_failed(page, error)
     chart_library.finish(chart_slot)
     st.stop()
 
@@ -103,7 +117,10 @@ with st.sidebar:
         controls.toggle("Count non-voting as abstention", "nonvoting", "abstain", "exclude",
                         help="By default a member present but not voting is left out, not counted as an abstention.")
 
-current.run()  # a page may add its own controls to the sidebar, below the shared ones
+try:
+    current.run()  # a page may add its own controls to the sidebar, below the shared ones
+except Exception as error:  # noqa: BLE001 -- a visitor gets words and a way on; the details go to the log
+    controls.page_failed(page, error)
 controls.finish(page, st.sidebar.container())
 handout.download_page(db, version, pages[page].title, page, state.to_params(controls.view(), page), st.sidebar)
 chart_library.finish(chart_slot)

@@ -15,6 +15,12 @@ cache (the first start after a sync, when the dashboard builds the cache):
   a measure seen before: cached) and the number of blocs (target ≤ 1 s), from the click until the URL shows
   the new value, the map has redrawn and the script has finished;
 - the server's memory after visiting every page: resident and peak (VmHWM) (target ≤ 1.5 GB).
+
+Then, unless `--no-floor`, the floor (issue 11): a bare Streamlit page drawing one plotly map
+(benchmarks/floor_app.py) and the Blocs page of the shared human-rights link, each on its own warm
+server (visited once first), opened `--runs` times in turn in a fresh browser tab, from the request
+until the script has finished, no grey placeholder is left and every chart is drawn. The Blocs
+page's median over the floor's median is the ratio the issue sets at ≤ 2.5.
 """
 from __future__ import annotations
 
@@ -56,11 +62,11 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def start_server(db: str) -> tuple[subprocess.Popen, str, float]:
+def start_server(db: str, script: str = "dashboard.py") -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     launched = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPOSITORY / "dashboard.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(REPOSITORY / script), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=REPOSITORY, env={**os.environ, "UNGA_DB": db}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -129,15 +135,70 @@ def one_run(db: str) -> dict[str, float]:
     return result
 
 
+# Until nothing is left to draw: the script done, no grey placeholder, every plotly chart drawn.
+NO_PLACEHOLDERS = ("() => !document.querySelector('[data-testid=stSkeleton], [data-testid=stSkeletonElement], "
+                   "[data-testid=stAppSkeleton]')")
+CHARTS_DRAWN = ("() => { const charts = document.querySelectorAll('[data-testid=stPlotlyChart]');"
+                " return charts.length > 0 && [...charts].every(c => c.querySelector('.main-svg')); }")
+
+
+def fully_drawn(browser, address: str) -> float:
+    """Seconds from opening `address` in a fresh tab until the page is wholly drawn."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    started = time.monotonic()
+    page.goto(address)
+    page.wait_for_selector("h1", timeout=120_000)
+    for condition in (IDLE, NO_PLACEHOLDERS, CHARTS_DRAWN):
+        page.wait_for_function(condition, timeout=120_000)
+    seconds = time.monotonic() - started
+    context.close()
+    return seconds
+
+
+def floor_run(db: str, runs: int) -> dict[str, list[float]]:
+    """The floor page and the shared Blocs link, each on a warm server, opened in turn `runs` times."""
+    from playwright.sync_api import sync_playwright
+
+    floor, floor_base, _ = start_server(db, "benchmarks/floor_app.py")
+    app, app_base, _ = start_server(db)
+    times: dict[str, list[float]] = {"floor: one plotly map": [], "Blocs, shared human-rights link": []}
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            fully_drawn(browser, floor_base + "/")  # warm both servers: imports, caches
+            fully_drawn(browser, app_base + SHARED_LINK)
+            for _ in range(runs):
+                times["floor: one plotly map"].append(fully_drawn(browser, floor_base + "/"))
+                times["Blocs, shared human-rights link"].append(fully_drawn(browser, app_base + SHARED_LINK))
+            browser.close()
+    finally:
+        for process in (floor, app):
+            process.terminate()
+            process.wait(timeout=20)
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=os.environ.get("UNGA_DB") or str(REPOSITORY / "data" / "unvotes.sqlite"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-cold", action="store_true", help="skip the run without the disk cache")
+    parser.add_argument("--no-floor", action="store_true", help="skip the comparison with a bare plotly page")
+    parser.add_argument("--floor-only", action="store_true", help="only the comparison with a bare plotly page")
     args = parser.parse_args()
     if not Path(args.db).exists():
         print(f"no store at {args.db}: build it first (python -m scraper import ...)", file=sys.stderr)
         return 1
+    if not args.no_floor:
+        times = floor_run(args.db, args.runs)
+        print(f"floor: warm servers, fresh tab, until wholly drawn; {args.runs} runs each (median, min–max)")
+        for name, values in times.items():
+            print(f"  {name:<40} {statistics.median(values):8.2f} s   ({min(values):.2f}–{max(values):.2f})")
+        medians = [statistics.median(values) for values in times.values()]
+        print(f"  {'ratio Blocs / floor (target ≤ 2.5)':<40} {medians[1] / medians[0]:8.2f}")
+        if args.floor_only:
+            return 0
     if not args.no_cold:
         with tempfile.TemporaryDirectory() as folder:
             copy = Path(folder) / "unvotes.sqlite"

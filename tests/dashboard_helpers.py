@@ -26,7 +26,13 @@ def open_app(db: Path, monkeypatch, **params: str) -> AppTest:
 
 
 def assert_clean(app: AppTest) -> None:
+    """No exception, and no page that failed (dashboard.py catches a page's exception and shows
+    `controls.PAGE_FAILED` in words instead of the traceback)."""
+    from views.controls import PAGE_FAILED
+
     assert not app.exception, [e.value for e in app.exception]
+    failed = [e.value for e in app.error if PAGE_FAILED in e.value]
+    assert not failed, failed
 
 
 def free_port() -> int:

@@ -5,6 +5,7 @@ opens the first-run page that builds it."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 
 import pandas as pd
@@ -239,3 +240,108 @@ def test_human_rights_blocs_link_on_the_full_store(full_store, monkeypatch):
     assert not app.warning, [w.value for w in app.warning]
     assert app.title[0].value == "Voting blocs, 2015–2025"
     assert widget(app, "w_topic").value == "human-rights"
+
+
+# ----------------------------------------------------------------------------------------------
+# Links are anyone's to write: values shown as text, aliases, unknown names, page addresses.
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("[Log in](//ex.io)", "`[Log in](//ex.io)`"),
+    ("![x](//ex.io/a.png)", "`![x](//ex.io/a.png)`"),
+    ("<img src=x onerror=alert(1)>", "`<img src=x onerror=al…`"),
+    ("a`b", "``a`b``"),
+    ("`x", "`` `x ``"),
+    ("  two\n lines ", "`two lines`"),
+    ("", "(empty)"),
+])
+def test_quoted_values_are_code_spans_the_value_cannot_close(value, shown):
+    assert state.quoted(value) == shown
+
+
+def test_notices_quote_hostile_values_and_names_as_code():
+    raw = {"topic": "[Log in](//ex.io)", "[x](//ex.io)": "1", "k": "![x](//ex.io/a.png)"}
+    _, notices = state.parse_params(raw, CATALOG)
+    assert len(notices) == 3, notices
+    for notice in notices:
+        # Every "ex.io" sits inside a code span: no Markdown link or image can form around it.
+        outside = re.sub(r"(`+).*?\1", "", notice)
+        assert "ex.io" not in outside and "](" not in outside, notice
+
+
+def test_aliases_and_unknown_parameter_names():
+    view, notices = state.parse_params({"symbol": "a/res/75/287", "search": "Myanmar", "colour": "red"}, CATALOG)
+    assert (view.vote, view.query) == ("A/RES/75/287", "Myanmar")
+    assert notices == ["Unknown parameter `colour` in the link; ignored it."]
+    view, _ = state.parse_params({"vote": "A/RES/1/1", "symbol": "A/RES/2/2"}, CATALOG)
+    assert view.vote == "A/RES/1/1"  # the parameter's own name wins over its alias
+    _, notices = state.parse_params({"page": "blocs", "embed": "true"}, CATALOG)
+    assert notices == []
+
+
+@pytest.mark.parametrize("url, base_path, page, expected", [
+    ("http://host:8501/blocs?from=1", "", "blocs", "http://host:8501/?k=3"),
+    ("http://host:8501/?page=outliers", "", "outliers", "http://host:8501/outliers?k=3"),
+    ("http://host:8501/outliers?from=1", "", "outliers", "http://host:8501/outliers?k=3"),
+    ("http://host:8501/nothing?from=1", "", "blocs", "http://host:8501/?k=3"),  # a mistyped page
+    ("http://host:8501/Outliers/x?from=1", "", "blocs", "http://host:8501/?k=3"),
+    ("https://school.org/votes/countries", "/votes/", "countries", "https://school.org/votes/countries?k=3"),
+    ("https://school.org/votes", "votes", "blocs", "https://school.org/votes/?k=3"),
+    ("", "", "about", "/about?k=3"),
+])
+def test_page_link_is_the_pages_own_address(url, base_path, page, expected):
+    assert state.page_link(url, base_path, page, {"k": "3"}) == expected
+
+
+def test_a_damaged_store_is_reported_not_rebuilt(tmp_path, monkeypatch):
+    db = tmp_path / "unvotes.sqlite"
+    db.write_bytes(b"not a database at all" * 100)
+    app = open_app(db, monkeypatch)
+    assert_clean(app)
+    assert any("cannot be read" in error.value and "unvotes.sqlite" in error.value for error in app.error)
+    assert not any(str(tmp_path) in error.value for error in app.error)
+    assert db.read_bytes() == b"not a database at all" * 100
+
+
+# ----------------------------------------------------------------------------------------------
+# Finding a vote by its symbol, in any spelling.
+
+
+@pytest.mark.parametrize("query, symbol", [
+    ("75/287", "A/RES/75/287"), ("A/RES/75/287", "A/RES/75/287"), ("a / res / 75 / 287", "A/RES/75/287"),
+    ("res 75/287", "A/RES/75/287"), ("a/res/75/250 B", "A/RES/75/250B"), ("A/RES/75/254[A]", "A/RES/75/254A"),
+    ("es 11/1", "A/RES/ES-11/1"), ("A/RES/ES-11/1", "A/RES/ES-11/1"), ("1514 (xv)", "A/RES/1514(XV)"),
+    ("A/RES/33/116[A-IV]", "A/RES/33/116[A-IV]"), ("A/DEC/80/506", "A/DEC/80/506"),
+    ("Myanmar", None), ("287", None), ("human rights 2020", None),
+])
+def test_symbol_query_reads_any_spelling(query, symbol):
+    from views.resolutions import symbol_query
+
+    assert symbol_query(query) == symbol
+
+
+def test_symbol_search_finds_parts_not_longer_numbers():
+    from views.resolutions import search
+
+    roll_calls = pd.DataFrame({
+        "roll_call_id": [1, 2, 3, 4, 5],
+        "symbol": ["A/RES/75/28", "A/RES/75/284", "A/RES/75/28A", "A/RES/75/28B", "A/RES/1514(XV)"],
+        "date": pd.to_datetime(["2020-12-01", "2021-05-01", "2020-12-02", "2020-12-02", "1960-12-14"]),
+        "title": ["t"] * 5, "agenda": [""] * 5,
+    })
+    assert set(search(roll_calls, "75/28", "2000-01-01", "2000-12-31", None)["symbol"]) == {
+        "A/RES/75/28", "A/RES/75/28A", "A/RES/75/28B"}  # every year, whatever the period; never 75/284
+    assert list(search(roll_calls, "1514 (XV)", "2020-01-01", "2020-12-31", [1])["symbol"]) == ["A/RES/1514(XV)"]
+
+
+def test_searching_a_symbol_opens_the_vote(small_store, monkeypatch):
+    app = open_app(small_store, monkeypatch, page="resolutions", **{"from": "1990", "to": "1991"})
+    assert app.title[0].value == "Resolutions"
+    app.text_input(key="w_query").input("75/3").run()
+    assert_clean(app)
+    assert app.title[0].value == "A/RES/75/3"  # opened, though 2020 is outside the period chosen
+    assert app.query_params["vote"] == "A/RES/75/3"
+    assert not app.dataframe or all("A/RES/75/3" not in str(frame.value) for frame in app.dataframe[:1])
+    app.text_input(key="w_query").input("75/").run()  # not a symbol: words of the title, in the period
+    assert_clean(app)
+    assert any("0 votes" in caption.value for caption in app.caption)

@@ -9,76 +9,129 @@ import pandas as pd
 import streamlit as st
 
 from scraper.symbols import normalise_symbol
-from views import charts, controls, data, fidelity
+from views import charts, controls, data, fidelity, state
 from views.controls import Context
 
 MAX_RESULTS = 300
 
 
 def render(context: Context) -> None:
-    """Draw the search, and the vote named in the URL (`vote=`) if there is one."""
-    view = controls.view()
-    roll_calls = data.load_roll_calls(context.db, context.version)
-    if view.vote:
-        symbol = normalise_symbol(view.vote)
-        if not (roll_calls["symbol"] == symbol).any():  # an old spelling, or a record merged into a vote
-            symbol = fidelity.vote_symbol(context.db, context.version, view.vote) or symbol
-        match = roll_calls[roll_calls["symbol"] == symbol]
-        if match.empty:
-            st.warning(f"No recorded vote {view.vote[:40]} in the store; search for it below.",
-                       icon=":material/link_off:")
-            controls.update(vote="")
-        else:
-            if symbol != view.vote:
-                controls.update(vote=symbol)
-            _show_vote(context, match.iloc[0])
-            st.divider()
+    """Draw the search, and the vote named in the URL (`vote=`) if there is one.
 
-    if not controls.view().vote:
-        st.title("Resolutions")
+    A search that names one vote by its symbol (any spelling: `75/287`, `a/res/75/287`) opens that
+    vote instead of listing it alone; the vote is drawn above the search, in `top`.
+    """
+    roll_calls = data.load_roll_calls(context.db, context.version)
+    top = st.container()
     st.header("Find a vote")
-    query = controls.text("Symbol or words of the title", "query", placeholder="A/RES/75/287, or: Myanmar",
-                          help="A symbol (any spelling: A/RES/75/287, a/res/75/250 B) or words that all appear "
-                               "in the title or agenda item.")
+    query = controls.text("Symbol or words of the title", "query", placeholder="75/287, A/RES/ES-11/1, or: Myanmar",
+                          help="A symbol, in any spelling (75/287, A/RES/75/287, a/res/75/250 B, ES-11/1, 1514 (XV)), "
+                               "or words that all appear in the title or agenda item. A symbol is looked for in "
+                               "every year, whatever the period chosen.")
+    view = controls.view()
     found = search(roll_calls, fidelity.symbol_query(context.db, context.version, query), view.start_date, view.end_date,
                    data.topic_roll_call_ids(context.db, context.version, view.topic))
-    topic = "all topics" if view.topic == "all" else context.catalog.topics[view.topic].lower()
-    st.caption(f"{len(found):,} votes in {view.period_label}, {topic}"
-               + (f", matching “{query}”" if query else "") + (f"; the latest {MAX_RESULTS} shown." if len(found) > MAX_RESULTS else "."))
-    shown = found.head(MAX_RESULTS)
+    opened_by_search = symbol_query(query) is not None and len(found) == 1
+    if opened_by_search:
+        controls.update(vote=str(found["symbol"].iloc[0]))
+
+    with top:
+        view = controls.view()
+        shown = False
+        if view.vote:
+            symbol = normalise_symbol(view.vote)
+            if not (roll_calls["symbol"] == symbol).any():  # an old spelling, or a record merged into a vote
+                symbol = fidelity.vote_symbol(context.db, context.version, view.vote) or symbol
+            match = roll_calls[roll_calls["symbol"] == symbol]
+            if match.empty:
+                st.warning(f"No recorded vote {state.quoted(view.vote, 40)} in the store; search for it below.",
+                           icon=":material/link_off:")
+                controls.update(vote="")
+            else:
+                if symbol != view.vote:
+                    controls.update(vote=symbol)
+                _show_vote(context, match.iloc[0])
+                st.divider()
+                shown = True
+        if not shown:
+            st.title("Resolutions")
+
+    if opened_by_search:
+        st.caption(f"{state.quoted(query, 60)} is {found['symbol'].iloc[0]}, opened above.")
+        return
+    if symbol_query(query) is not None:
+        where = "in any year"
+    else:
+        topic = "all topics" if view.topic == "all" else context.catalog.topics[view.topic].lower()
+        where = f"in {view.period_label}, {topic}"
+    st.caption(f"{len(found):,} votes {where}"
+               + (f", matching {state.quoted(query, 60)}" if query else "")
+               + (f"; the latest {MAX_RESULTS} shown." if len(found) > MAX_RESULTS else "."))
+    shown_rows = found.head(MAX_RESULTS)
     table = pd.DataFrame({
-        "date": shown["date"].dt.date,
-        "vote": [controls.link("resolutions", vote=s, q=query) for s in shown["symbol"]],
-        "title": shown["title"].map(_short_title),
-        "yes": shown["yes"], "no": shown["no"], "abstain": shown["abstain"],
+        "date": shown_rows["date"].dt.date,
+        "vote": [controls.link("resolutions", vote=s, q=query) for s in shown_rows["symbol"]],
+        "title": shown_rows["title"].map(_short_title),
+        "yes": shown_rows["yes"], "no": shown_rows["no"], "abstain": shown_rows["abstain"],
     })
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "vote": st.column_config.LinkColumn("vote", display_text=r"vote=([^&]+)", help="Open this vote"),
         "title": st.column_config.TextColumn(width="large"),
     })
-    controls.csv_download(shown[["symbol", "date", "session", "title", "yes", "no", "abstain", "non_voting", "members"]],
-                          "votes-found")
+    controls.csv_download(shown_rows[["symbol", "date", "session", "title", "yes", "no", "abstain", "non_voting",
+                                      "members"]], "votes-found")
+
+
+# A resolution or decision symbol as people type it: with or without "A/RES/", any case, spaces
+# around the slashes, a part letter after a space or in brackets; `ES-11/1` or `ES 11/1`; and the
+# pre-1976 form with the session in Roman numerals, `1514 (XV)`.
+_SYMBOL_QUERY = re.compile(r"""
+    ^(?:A\s*[/.]?\s*(?P<kind>RES|DEC)\s*[/.]?\s*|RES\s*[/.]?\s*)?
+    (?:
+        (?P<session>(?:E?S\s*-?\s*)?\d{1,3})\s*/\s*(?P<number>\d{1,4})\s*(?P<part>\[[^\]]{1,20}\]|[A-Z](?:\s*-\s*[A-Z])?)?
+      | (?P<old>\d{1,4})\s*\(\s*(?P<old_session>[A-Z0-9\s-]{1,12}?)\s*\)\s*(?P<old_part>(?:\[[^\]]{1,20}\])*)
+    )$""", re.IGNORECASE | re.VERBOSE)
+
+
+def symbol_query(query: str) -> str | None:
+    """The symbol a search names, in the store's spelling (`75/287` → `A/RES/75/287`,
+    `es 11/1` → `A/RES/ES-11/1`, `1514 (xv)` → `A/RES/1514(XV)`); None when it is not a symbol."""
+    match = _SYMBOL_QUERY.match(query.strip())
+    if not match:
+        return None
+    kind = (match["kind"] or "RES").upper()
+    if match["old"]:
+        session = re.sub(r"\s+", "", match["old_session"]).upper()
+        part = re.sub(r"\s+", "", match["old_part"]).upper()
+        return f"A/{kind}/{match['old']}({session}){part}"
+    session = re.sub(r"[\s-]+", "", match["session"]).upper()
+    session = re.sub(r"^(E?S)(\d)", r"\1-\2", session)
+    part = re.sub(r"\s+", "", match["part"] or "").upper()
+    return normalise_symbol(f"A/{kind}/{session}/{match['number']}{part}")
 
 
 def search(roll_calls: pd.DataFrame, query: str, start: str, end: str, roll_call_ids: list[int] | None) -> pd.DataFrame:
-    """The recorded votes in [start, end] (and among `roll_call_ids` if given) that match `query`.
+    """The recorded votes that match `query`: one row per roll call, newest first.
 
-    One row per roll call, newest first. A query that reads as a symbol matches that symbol (and
-    its parts: A/RES/75/250 finds 250A and 250B); otherwise every word must appear in the title or
-    the agenda, case-insensitively.
+    A query that reads as a symbol (`symbol_query`) matches that symbol and its parts (75/250 finds
+    A/RES/75/250A and 250B, never 75/2500) in every year and topic: whoever types a symbol wants
+    that vote. Otherwise the votes in [start, end] (and among `roll_call_ids` if given) whose title
+    or agenda contains every word, case-insensitively.
     """
+    text = query.strip()
+    symbol = symbol_query(text) if text else None
+    if symbol is not None:
+        names = roll_calls["symbol"].astype(str)
+        after = names.str.slice(len(symbol), len(symbol) + 1)
+        rows = roll_calls[names.str.startswith(symbol) & ~after.str.match(r"[0-9]")]
+        return rows.sort_values(["date", "roll_call_id"], ascending=False, kind="stable")
     rows = roll_calls[(roll_calls["date"] >= pd.Timestamp(start)) & (roll_calls["date"] <= pd.Timestamp(end))]
     if roll_call_ids is not None:
         rows = rows[rows["roll_call_id"].isin(roll_call_ids)]
-    text = query.strip()
     if text:
-        if re.match(r"(?i)^a\s*/\s*res\s*/", text):
-            symbol = normalise_symbol(text)
-            rows = rows[rows["symbol"].str.startswith(symbol)]
-        else:
-            haystack = (rows["title"].fillna("") + " " + rows["agenda"].fillna("")).str.lower()
-            for word in text.lower().split():
-                rows = rows[haystack.loc[rows.index].str.contains(word, regex=False)]
+        haystack = (rows["title"].fillna("") + " " + rows["agenda"].fillna("")).str.lower()
+        for word in text.lower().split():
+            rows = rows[haystack.loc[rows.index].str.contains(word, regex=False)]
     return rows.sort_values(["date", "roll_call_id"], ascending=False, kind="stable")
 
 

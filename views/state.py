@@ -57,6 +57,24 @@ PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "series": ("q",),  # the Recurring votes page (views/series.py): the title words searched
 }
 
+# Names a hand-written link may use for a parameter, and the parameter they mean.
+PARAM_ALIASES = {
+    "symbol": "vote", "resolution": "vote", "res": "vote",
+    "query": "q", "search": "q",
+    "start": "from", "end": "to", "session": "sessions",
+    "metric": "measure", "blocs": "k", "country_code": "country",
+}
+# Parameters that pages read themselves rather than through `ViewState`, and that a link may carry:
+# the page (read by dashboard.py), a story and its step (the Stories page), Streamlit's own
+# embedding options. A page that reads a new parameter adds it here or to PAGE_PARAMS: any other
+# name gets the "Unknown parameter" notice.
+OTHER_PARAMS = ("page", "story", "step", "embed", "embed_options")
+
+
+def known_params() -> frozenset[str]:
+    """Every parameter name a link may carry (aliases included)."""
+    return frozenset(name for names in PAGE_PARAMS.values() for name in names) | set(PARAM_ALIASES) | set(OTHER_PARAMS)
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -305,16 +323,28 @@ def _last(value: str | Sequence[str] | None) -> str | None:
     return value[-1] if len(value) else ""
 
 
-def _shown(value: str) -> str:
-    """A raw value as a notice may quote it: short, on one line."""
+def quoted(value: str, limit: int = 24) -> str:
+    """A value from a link as Markdown that shows it as typed, short and on one line.
+
+    Notices are Markdown, and a link is anyone's to write: `[Log in](//ex.io)`, `![x](//ex.io/a.png)`
+    or `<img onerror=…>` must show as those characters, never as a link, an image or an element. A
+    code span is the one Markdown construct whose content is never parsed (no links, images, HTML,
+    emphasis, emoji or Streamlit's `:colour[…]` directives); its fence is one backtick longer than
+    any run of backticks inside, so the value cannot close it.
+    """
     text = re.sub(r"\s+", " ", value).strip()
-    return text if len(text) <= 24 else text[:21] + "…"
+    text = text if len(text) <= limit else text[:limit - 3] + "…"
+    if not text:
+        return "(empty)"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _parse_year(name: str, raw: str, notices: list[str]) -> int | None:
     text = raw.strip()
     if not re.fullmatch(r"\d{4}", text):
-        notices.append(f"'{_shown(raw)}' is not a year for `{name}`; using the default period.")
+        notices.append(f"{quoted(raw)} is not a year for `{name}`; using the default period.")
         return None
     return int(text)
 
@@ -323,7 +353,7 @@ def _parse_sessions(raw: str, notices: list[str]) -> tuple[int, int] | None:
     """'70-79' (or '70–79', '70 - 79') or a single '75' → (first, last) as written; None with a notice."""
     match = re.fullmatch(r"(\d{1,3})(?:\s*[-–—]\s*(\d{1,3}))?", raw.strip())
     if not match:
-        notices.append(f"'{_shown(raw)}' is not a session or range of sessions (like 70-79) for `sessions`; ignored it.")
+        notices.append(f"{quoted(raw)} is not a session or range of sessions (like 70-79) for `sessions`; ignored it.")
         return None
     first = int(match.group(1))
     return first, int(match.group(2) or first)
@@ -336,7 +366,7 @@ def _parse_choice(name: str, raw: str, choices: Mapping[str, str] | Sequence[str
     if text in choices:
         return text
     valid = ", ".join(list(choices)[:8]) + (", …" if len(choices) > 8 else "")
-    notices.append(f"Unknown {name} '{_shown(raw)}' (valid: {valid}); using the default.")
+    notices.append(f"Unknown {name} {quoted(raw)} (valid: {valid}); using the default.")
     return None
 
 
@@ -351,7 +381,7 @@ def _parse_codes(name: str, raw: str, catalog: Catalog, notices: list[str], limi
             if code not in codes:
                 codes.append(code)
         else:
-            unknown.append(_shown(part))
+            unknown.append(quoted(part))
     if unknown:
         notices.append(f"Unknown country code{'s' if len(unknown) > 1 else ''} in `{name}`: {', '.join(unknown[:5])}"
                        f"{' …' if len(unknown) > 5 else ''}; ignored.")
@@ -396,14 +426,24 @@ def parse_params(raw: Mapping[str, str | Sequence[str]], catalog: Catalog,
     defaults = default_state(catalog)
     notices: list[str] = []
     values: dict[str, str] = {}
-    for name, value in raw.items():
+    known = known_params()
+    unknown: list[str] = []
+    # The parameters' own names first, so an alias never overrides the name it stands for.
+    for name, value in sorted(raw.items(), key=lambda item: item[0] in PARAM_ALIASES):
+        if name not in known:
+            unknown.append(quoted(name))
+            continue
         text = _last(value)
         if text is None:
             continue
         if len(text) > MAX_PARAM_LENGTH:
-            notices.append(f"The `{name}` parameter is {len(text):,} characters long; ignored it.")
+            notices.append(f"The {quoted(name)} parameter is {len(text):,} characters long; ignored it.")
             continue
-        values[name] = text
+        values.setdefault(PARAM_ALIASES.get(name, name), text)
+    if unknown:
+        notices.append(f"Unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown[:5])}"
+                       f"{' …' if len(unknown) > 5 else ''} in the link; ignored "
+                       f"{'them' if len(unknown) > 1 else 'it'}.")
     changes: dict[str, object] = {}
 
     # An empty `sessions=` (a hand-trimmed link) means no sessions, like an empty `group=`.
@@ -504,6 +544,24 @@ def query_string(params: Mapping[str, str]) -> str:
     from urllib.parse import quote
 
     return "&".join(f"{quote(k)}={quote(v, safe=',/-')}" for k, v in params.items())
+
+
+def page_link(url: str, base_path: str, page: str, params: Mapping[str, str]) -> str:
+    """The shareable address of `page` with `params`, from the address `url` the browser shows.
+
+    The app lives at the site's root, or under `base_path` (Streamlit's `server.baseUrlPath`, which a
+    deployment under a path sets); its pages one level below (`/outliers`; Blocs, the default, at
+    the root itself). Whatever address the visitor came in by (`/blocs`, `/?page=blocs`, a mistyped
+    `/Outliers` that Streamlit answered with the default page), the link is the app's root, then
+    the page's own path: an address that opens this page for anyone.
+    """
+    match = re.match(r"^([a-z][a-z0-9+.-]*://[^/?#]*)", url, flags=re.IGNORECASE)
+    origin = match.group(1) if match else ""
+    base = base_path.strip("/")
+    root = f"{origin}/{base}/" if base else f"{origin}/"
+    query = query_string(params)
+    address = root + ("" if page == "blocs" else page)
+    return f"{address}?{query}" if query else address
 
 
 @dataclass
