@@ -230,3 +230,61 @@ def test_a_partial_record_of_the_same_source_never_replaces_the_whole_one(tmp_pa
     assert "flagged A/RES/78/600: kept the whole undl_marcxml record already stored; the new one is partial" in out
     assert len(store.load_member_votes(db, "A/RES/78/600")) == members
     assert pd.isna(store.load_roll_calls(db).set_index("symbol").loc["A/RES/78/600", "flag"])
+
+
+def test_the_dashboard_serves_a_store_in_a_read_only_folder(small_store, tmp_path):
+    # The real dashboard, run as a user who cannot write the store's folder, in a real browser:
+    # the Blocs page of the store, not the first-run page ("no store").
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from tests.dashboard_helpers import free_port
+
+    folder = Path(tempfile.mkdtemp(prefix="unga-ro-dash-"))
+    home = Path(tempfile.mkdtemp(prefix="unga-home-"))
+    home.chmod(0o777)  # streamlit keeps a little state under $HOME
+    db = folder / "unvotes.sqlite"
+    source = sqlite3.connect(small_store)
+    source.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole store in one file, as a deployment ships it
+    source.close()
+    shutil.copy(small_store, db)
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    port = free_port()
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    log = open(tmp_path / "dashboard.log", "w")
+    process = subprocess.Popen(
+        [*prefix, sys.executable, "-m", "streamlit", "run", str(REPOSITORY / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPOSITORY, env={**os.environ, "UNGA_DB": str(db), "HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium))
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/?from=2015&to=2024", timeout=30_000)
+                    break
+                except Exception:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise
+                    time.sleep(1)
+            page.get_by_text("Voting blocs, 2015–2024").wait_for(timeout=90_000)
+            page.get_by_text("States clustered").wait_for(timeout=90_000)
+            text = page.inner_text("body")
+            browser.close()
+        assert "Recorded votes" in text and "Traceback" not in text and "no store" not in text.lower()
+        assert list(folder.iterdir()) == [db]  # nothing written beside the store
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+        shutil.rmtree(home, ignore_errors=True)
