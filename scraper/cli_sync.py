@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from scraper import store
-from scraper.cache import prepare_votes
 from scraper.raw import RawArchive, default_raw_dir
 from scraper.sync import RebuildError, SyncSummary, fetch_record, open_session, rebuild, sync
 
@@ -78,7 +77,9 @@ def _report(summary: SyncSummary, db: Path) -> int:
         print(line)
     if summary.stopped:
         print(f"error: {summary.stopped}", file=sys.stderr)
-    prepare_votes(db)
+    from scraper.package import warm_caches
+
+    warm_caches(db)  # votes, topic tags, ideal points: the next visitor waits for none of them
     return 0 if summary.ok else 1
 
 
