@@ -29,11 +29,15 @@ from views import about, blocs, compare, controls, countries, data, first_run, o
 db = data.store_path()
 version = data.read_version(db)
 
-if version is None:
-    chart_library.finish(chart_slot)
-    st.navigation([st.Page(partial(first_run.render, db), title="Build the vote store", url_path="setup",
-                           icon=":material/database:", default=True)]).run()
-    st.stop()
+if version is None:  # no store yet: build it from the shipped data package, else say why and offer other ways
+    version = first_run.build_from_package(db)
+    if version is None:
+        chart_library.finish(chart_slot)
+        st.navigation(first_run.pages(db, first_run.problem(db)), position="hidden").run()
+        st.stop()
+from views import background_sync  # noqa: E402
+
+background_sync.start_if_due(db)  # opt-in (UNGA_SYNC_EVERY), at most that often; returns at once
 
 catalog = data.load_catalog(db, version)
 context = controls.Context(db=db, version=version, catalog=catalog)

@@ -148,12 +148,17 @@ def write_status(db: str | os.PathLike, outcome: SyncOutcome) -> None:
         pass
 
 
-def next_due(db: str | os.PathLike, every: timedelta) -> datetime:
-    """When the next background sync is due: `every` after the last one started (now, if none ran)."""
+def next_due(db: str | os.PathLike, every: timedelta) -> datetime | None:
+    """When the next background sync is due: `every` after the last one started (None: due now, none ran)."""
     last = read_status(db)
     if last is None:
-        return _now()
+        return None
     return datetime.fromisoformat(last.started_at) + every
+
+
+def is_due(db: str | os.PathLike, every: timedelta) -> bool:
+    due = next_due(db, every)
+    return due is None or _now() >= due
 
 
 def start_if_due(db: str | os.PathLike, every: timedelta | None) -> bool:
@@ -162,7 +167,7 @@ def start_if_due(db: str | os.PathLike, every: timedelta | None) -> bool:
     Returns at once: the run is a daemon thread. At most one run per process (a lock) and per store
     (an exclusive lock on `sync.lock` beside it, taken without waiting), so any number of sessions
     and server processes may call this on every page view."""
-    if every is None or not Path(db).exists() or _now() < next_due(db, every):
+    if every is None or not Path(db).exists() or not is_due(db, every):
         return False
     if not _started_here.acquire(blocking=False):
         return False
@@ -173,7 +178,7 @@ def start_if_due(db: str | os.PathLike, every: timedelta | None) -> bool:
     if lock is None:
         _started_here.release()
         return False
-    if _now() < next_due(db, every):  # another process finished one while we took the lock
+    if not is_due(db, every):  # another process started one before we took the lock
         _release(lock)
         return False
     # Stamp the start first: a second caller sees the run as begun and does not start its own.
