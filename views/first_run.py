@@ -132,6 +132,10 @@ def _build(db: str, report) -> str | None:
 def _warm(db: str) -> None:
     from scraper.package import warm_caches
 
+    try:  # behind the pages being drawn: on Linux a thread has its own nice value
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
     try:
         warm_caches(db)
     except Exception as error:  # only the first visit to a page pays for it then
