@@ -87,7 +87,7 @@ def test_shared_link_without_a_package_lands_on_the_first_run_page(browser, tmp_
             assert_no_error(page)
             text = page.inner_text("body")
             assert "Page not found" not in text
-            assert "data package that comes with the app is missing" in text
+            assert "The data package that comes with the app cannot be used" in text and "datapackage.json is missing" in text
             assert str(tmp_path) not in text
             page.screenshot(path=str(ARTIFACTS / f"first-run-no-package-{name}.png"), full_page=True)
             context.close()
