@@ -145,6 +145,8 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"error: no store {db.name} to export: build it first (python -m scraper setup)", file=sys.stderr)
         return 1
     descriptor = package.export_package(db, args.package)
+    if args.package.resolve() == package.DEFAULT_PACKAGE.resolve() and package.stamp_citation(descriptor):
+        print(f"CITATION.cff now cites data version {descriptor['data_version']}")
     total = sum(resource["bytes"] for resource in descriptor["resources"])
     print(f"wrote {len(descriptor['resources'])} tables and datapackage.json to {args.package} "
           f"({total / 1e6:.2f} MB, data version {descriptor['data_version']})")

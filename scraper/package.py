@@ -201,10 +201,10 @@ def _descriptor(conn: sqlite3.Connection, resources: list[dict]) -> dict:
         "data_version": meta.get("data_version", "empty"),
         "package_format": PACKAGE_FORMAT,
         "temporal": {"start": first, "end": last},
-        "homepage": "https://github.com/unga-votes/unga-votes",
         "licenses": [
-            {"name": "UN-DL-terms", "title": "UN Digital Library: non-commercial use with attribution",
-             "path": "https://digitallibrary.un.org/pages/?ln=en&page=terms"},
+            {"name": "UN-terms", "title": "United Nations data: non-commercial use with the acknowledgements below "
+             "(UN Digital Library); acknowledge the United Nations as the source (UNxml extracts)",
+             "path": "https://digitallibrary.un.org"},
         ],
         "sources": _sources(conn),
         "acknowledgements": acknowledgements(conn),
@@ -464,3 +464,32 @@ def warm_caches(db: str | os.PathLike) -> None:
     prepare_votes(db)
     cached_topic_tags(db)
     cached_ideal_points(db)
+
+
+CITATION = REPOSITORY / "CITATION.cff"
+_CITATION_VERSION = re.compile(r'^(\s*version: )"[^"]*"(\s*# data version.*)$', re.MULTILINE)
+_CITATION_SPAN = re.compile(r"Recorded votes \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}")
+
+
+def stamp_citation(descriptor: dict, citation: Path = CITATION) -> bool:
+    """Write the package's data version and span into CITATION.cff (after the repository's own
+    package was rebuilt); True if the file changed."""
+    try:
+        text = citation.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    stamped = _CITATION_VERSION.sub(lambda m: f'{m[1]}"{descriptor["data_version"]}"{m[2]}', text)
+    stamped = _CITATION_SPAN.sub(f"Recorded votes {descriptor['temporal']['start']} to {descriptor['temporal']['end']}",
+                                 stamped)
+    if stamped != text:
+        citation.write_text(stamped, encoding="utf-8")
+    return stamped != text
+
+
+def cited_data_version(citation: Path = CITATION) -> str | None:
+    """The data version CITATION.cff cites, or None."""
+    try:
+        match = _CITATION_VERSION.search(citation.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    return match[0].split('"')[1] if match else None

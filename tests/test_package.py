@@ -239,3 +239,15 @@ def test_no_default_path_outside_the_repository():
     offenders = [name for name in product
                  if any(word in (REPOSITORY / name).read_text(encoding="utf-8") for word in ('"shared"', "../shared", "'shared'"))]
     assert offenders == []
+
+
+def test_citation_cites_the_packaged_data_version(tmp_path):
+    """CITATION.cff names the data version of data/package; `export --package data/package` keeps it so."""
+    assert package.cited_data_version() == committed_descriptor()["data_version"]
+    copy = tmp_path / "CITATION.cff"
+    shutil.copy(package.CITATION, copy)
+    newer = dict(committed_descriptor(), data_version="0123456789ab", temporal={"start": "1946-01-26", "end": "2027-03-01"})
+    assert package.stamp_citation(newer, copy)
+    assert package.cited_data_version(copy) == "0123456789ab"
+    assert "Recorded votes 1946-01-26 to 2027-03-01" in copy.read_text(encoding="utf-8")
+    assert not package.stamp_citation(newer, copy)  # already stamped: unchanged
