@@ -156,3 +156,34 @@ def test_parse_interval_off(text):
 def test_parse_interval_refuses(text):
     with pytest.raises(ValueError, match="UNGA_SYNC_EVERY"):
         autosync.parse_interval(text)
+
+
+def test_the_setting_may_be_a_streamlit_secret(small_store, tmp_path, monkeypatch):
+    db = tmp_path / "data" / "unvotes.sqlite"
+    db.parent.mkdir()
+    shutil.copy(small_store, db)
+    monkeypatch.setenv("UNGA_DB", str(db))
+    monkeypatch.delenv("UNGA_SYNC_EVERY", raising=False)
+    monkeypatch.setenv("UNGA_UNXML_BASE", "https://no-such-host.invalid/data_extract/")
+    app = AppTest.from_file(DASHBOARD, default_timeout=120)
+    app.secrets["UNGA_SYNC_EVERY"] = "12h"
+    app.query_params["page"] = "about"
+    app.run()
+    assert_clean(app)
+    wait_for_background_sync()
+    shown = " ".join([block.value for block in app.info] + [block.value for block in app.error])
+    assert "this server syncs every 12 hours" in shown
+
+
+def test_sync_now_with_no_network_says_so_in_a_box_at_once(tmp_path, monkeypatch):
+    """The first-run page offline: a box in words with the next step, within seconds, no traceback."""
+    monkeypatch.setenv("UNGA_PACKAGE", str(tmp_path / "no-package"))
+    monkeypatch.setenv("UNGA_UNXML_BASE", "https://no-such-host.invalid/data_extract/")
+    app = open_app(tmp_path / "data" / "unvotes.sqlite", monkeypatch)
+    started = time.monotonic()
+    app.button(key="first_run_sync").click().run()
+    assert time.monotonic() - started < 10
+    assert_clean(app)
+    errors = [e.value for e in app.error]
+    assert any("cannot reach the internet" in e and "upload the UN's files" in e for e in errors), errors
+    assert not any("HTTPSConnectionPool" in e or "NameResolutionError" in e for e in errors)
