@@ -319,12 +319,13 @@ def package_problems(descriptor: object) -> list[str]:
 
 
 def import_package(folder: str | os.PathLike = DEFAULT_PACKAGE, db: str | os.PathLike | None = None,
-                   progress=None) -> dict:
+                   progress=None, *, only_if_empty: bool = False) -> dict:
     """Replace the contents of store `db` with the package in `folder`, in one transaction.
 
     Every table file is read and checked (its SHA-256, its columns) before the store is touched, so
-    a damaged package leaves the store as it was. `progress(fraction, text)` is called as it goes.
-    Returns the descriptor.
+    a damaged package leaves the store as it was. With `only_if_empty`, a store that holds votes by
+    the time the write lock is taken (another import got there first) is left as it is.
+    `progress(fraction, text)` is called as it goes. Returns the descriptor.
     """
     folder = Path(folder)
     descriptor = read_descriptor(folder)
@@ -338,6 +339,9 @@ def import_package(folder: str | os.PathLike = DEFAULT_PACKAGE, db: str | os.Pat
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if only_if_empty and conn.execute("SELECT 1 FROM roll_calls LIMIT 1").fetchone():
+                conn.execute("ROLLBACK")
+                return descriptor
             present = set(_exported_tables(conn))
             for name in [n for n in tables if n not in present]:
                 raise PackageError(f"{name}.parquet: the store has no table {name}: a newer project made this package; update the project")

@@ -251,3 +251,12 @@ def test_citation_cites_the_packaged_data_version(tmp_path):
     assert package.cited_data_version(copy) == "0123456789ab"
     assert "Recorded votes 1946-01-26 to 2027-03-01" in copy.read_text(encoding="utf-8")
     assert not package.stamp_citation(newer, copy)  # already stamped: unchanged
+
+
+def test_only_if_empty_leaves_a_store_someone_else_filled(small_store, tmp_path):
+    """The dashboard's own build never replaces votes another import saved meanwhile."""
+    db = tmp_path / "store.sqlite"
+    shutil.copy(small_store, db)
+    before = store.data_version(db)
+    package.import_package(COMMITTED, db, only_if_empty=True)
+    assert store.data_version(db) == before and len(store.load_roll_calls(db)) == 40 * 8

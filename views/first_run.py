@@ -114,7 +114,7 @@ def _build(db: str, report) -> str | None:
 
     try:
         if data.read_version(db) is None:  # another server process may have built it meanwhile
-            package.import_package(package_folder(), db, progress=lambda f, t: report(0.95 * f, t))
+            package.import_package(package_folder(), db, progress=lambda f, t: report(0.95 * f, t), only_if_empty=True)
         report(0.97, "Preparing the votes for the first page…")
         prepare_votes(db)
     except package.PackageError as error:
