@@ -60,7 +60,7 @@ def test_empty_data_folder_shows_the_blocs_map_without_a_click(browser, tmp_path
         tab.goto(base + "/about")
         wait_until_idle(tab)
         assert_no_error(tab)
-        assert "Data version" in tab.inner_text("body")
+        assert "data version" in tab.inner_text("body")
         tab.screenshot(path=str(ARTIFACTS / "first-start-about-phone.png"), full_page=True)
         phone.close()
         context.close()

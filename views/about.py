@@ -87,8 +87,8 @@ def render(context: Context) -> None:
         st.caption("No import recorded.")
     else:
         last = pd.to_datetime(sources["imported_at"]).max()
-        st.markdown(f"The record runs to **{roll_calls['date'].max():%d %B %Y}**. Data version `{context.version}` "
-                    f"(a stamp that changes whenever the data does: cite it with your numbers); last changed "
+        st.markdown(f"The record runs to **{roll_calls['date'].max():%d %B %Y}**; data version `{context.version}` "
+                    f"(a stamp that changes whenever the data does: cite it with your numbers), last changed "
                     f"**{last:%d %B %Y, %H:%M} UTC**.")
         # File names only: where a file sat on the machine that built the store is nobody's business.
         shown = sources[["kind", "name", "imported_at", "roll_calls", "new", "changed", "unchanged"]].assign(
