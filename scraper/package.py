@@ -398,15 +398,17 @@ def _insert(conn: sqlite3.Connection, name: str, table: pa.Table) -> None:
     if unknown:
         raise PackageError(f"{name}.parquet: columns {', '.join(unknown)} are not in the store: a newer project made "
                            "this package; update the project")
-    columns = []
-    for column in table.columns:
-        values = column.to_pylist()
-        if pa.types.is_date32(column.type):
-            values = [None if v is None else v.isoformat() for v in values]
-        columns.append(values)
-    placeholders = ", ".join("?" * len(columns))
-    conn.executemany(f"INSERT INTO {_quote(name)} ({', '.join(map(_quote, table.column_names))}) VALUES ({placeholders})",
-                     zip(*columns))
+    statement = (f"INSERT INTO {_quote(name)} ({', '.join(map(_quote, table.column_names))}) "
+                 f"VALUES ({', '.join('?' * table.num_columns)})")
+    # In slices: a million rows as Python objects at once would take hundreds of MB (a free host has 1 GB).
+    for batch in table.to_batches(max_chunksize=50_000):
+        columns = []
+        for column in batch.columns:
+            values = column.to_pylist()
+            if pa.types.is_date32(column.type):
+                values = [None if v is None else v.isoformat() for v in values]
+            columns.append(values)
+        conn.executemany(statement, zip(*columns))
 
 
 def _record_observations(conn: sqlite3.Connection) -> None:
@@ -415,30 +417,34 @@ def _record_observations(conn: sqlite3.Connection) -> None:
     if "observations" not in _all_tables(conn):
         return
     roll_call_fields = {f.name for f in fields(RollCall)} - {"votes"}
+    latest_source = dict(conn.execute("SELECT kind, MAX(source_id) FROM sources GROUP BY kind"))
     cursor = conn.execute("SELECT * FROM roll_calls ORDER BY roll_call_id")
     names = [d[0] for d in cursor.description]
     calls = [dict(zip(names, row)) for row in cursor]
-    # Plain tuples in MemberVote's field order: encoded alike, and a million named tuples cost a second.
-    members: dict[int, list[tuple]] = {}
-    for roll_call_id, *member in conn.execute(
-            "SELECT roll_call_id, country_name, vote, country_code, stated_intention FROM votes"
-            " ORDER BY roll_call_id, country_code"):
-        members.setdefault(roll_call_id, []).append(member)
-    latest_source = dict(conn.execute("SELECT kind, MAX(source_id) FROM sources GROUP BY kind"))
-    rows = []
-    for call in calls:
-        values = {k: v for k, v in call.items() if k in roll_call_fields}
-        for name in ("subjects", "sponsors", "sdgs"):
-            if name in values:
-                values[name] = tuple(values[name].split("|")) if values[name] else ()
-        record = RollCall(**values, votes=members.get(call["roll_call_id"], []))
-        source_id = latest_source.get(call["source"])
-        if source_id is None:  # a package whose sources table lost this kind: no observation to rank against
-            continue
-        rows.append((call["roll_call_id"], call["source"], source_id, record.yes, record.no, record.abstain,
-                     record.non_voting, record.members, store._encode(record)))
-    conn.executemany("INSERT INTO observations (roll_call_id, source_kind, source_id, yes, no, abstain, non_voting,"
-                     " members, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    # Plain lists in MemberVote's field order (encoded alike; a million named tuples cost a second),
+    # a few hundred roll calls at a time so memory stays small.
+    for start in range(0, len(calls), 500):
+        chunk = calls[start:start + 500]
+        members: dict[int, list] = {}
+        for roll_call_id, *member in conn.execute(
+                "SELECT roll_call_id, country_name, vote, country_code, stated_intention FROM votes"
+                " WHERE roll_call_id BETWEEN ? AND ? ORDER BY roll_call_id, country_code",
+                (chunk[0]["roll_call_id"], chunk[-1]["roll_call_id"])):
+            members.setdefault(roll_call_id, []).append(member)
+        rows = []
+        for call in chunk:
+            source_id = latest_source.get(call["source"])
+            if source_id is None:  # a package whose sources table lost this kind: no observation to rank against
+                continue
+            values = {k: v for k, v in call.items() if k in roll_call_fields}
+            for name in ("subjects", "sponsors", "sdgs"):
+                if name in values:
+                    values[name] = tuple(values[name].split("|")) if values[name] else ()
+            record = RollCall(**values, votes=members.get(call["roll_call_id"], []))
+            rows.append((call["roll_call_id"], call["source"], source_id, record.yes, record.no, record.abstain,
+                         record.non_voting, record.members, store._encode(record)))
+        conn.executemany("INSERT INTO observations (roll_call_id, source_kind, source_id, yes, no, abstain,"
+                         " non_voting, members, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def package_summary(folder: str | os.PathLike = DEFAULT_PACKAGE) -> str:
