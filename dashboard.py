@@ -37,11 +37,15 @@ if version is None and (damage := controls.store_damage(db)):
     controls.show_damaged_store(db, damage)
     st.stop()
 
-if version is None:
-    chart_library.finish(chart_slot)
-    st.navigation([st.Page(partial(first_run.render, db), title="Build the vote store", url_path="setup",
-                           icon=":material/database:", default=True)]).run()
-    st.stop()
+if version is None:  # no store yet: build it from the shipped data package, else say why and offer other ways
+    version = first_run.build_from_package(db)
+    if version is None:
+        chart_library.finish(chart_slot)
+        st.navigation(first_run.pages(db, first_run.problem(db)), position="hidden").run()
+        st.stop()
+from views import background_sync  # noqa: E402
+
+background_sync.start_if_due(db)  # opt-in (UNGA_SYNC_EVERY), at most that often; returns at once
 
 catalog = data.load_catalog(db, version)
 context = controls.Context(db=db, version=version, catalog=catalog)

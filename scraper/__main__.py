@@ -14,11 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from scraper import countries, store
-from scraper.cache import prepare_votes
 from scraper.importing import ImportFailed, import_files
 from scraper.symbols import normalise_symbol, parse_symbol
 
-SHARED_DATA = store.REPOSITORY.parent / "shared" / "data"
 VOTE_WORDS = {"Y": "in favour", "N": "against", "A": "abstaining", "X": "not voting"}
 
 
@@ -30,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
-    except (store.StoreError, ImportFailed) as error:
+    except (store.StoreError, ImportFailed) as error:  # PackageError is reported by its commands
         print(f"error: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head` and cut short: not an error
@@ -59,11 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     command.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    command = add("setup", "Build the store if it is empty: import the UN's files from a folder (default: "
-                  "../shared/data beside the checkout), else sync from the UN's extracts.", run_setup)
-    command.add_argument("--from", dest="source_dir", type=Path, default=SHARED_DATA,
-                         help=f"folder with undl_ga_voting_*.csv.gz and unxml/*.json (default {SHARED_DATA})")
+    command = add("setup", "Build the store if it is empty: import the data package shipped in data/package "
+                  "(every recorded vote since 1946), warm the caches, then sync anything newer. With --from, "
+                  "import the UN's files from a folder instead.", run_setup)
+    command.add_argument("--from", dest="source_dir", type=Path, default=None,
+                         help="folder with undl_ga_voting_*.csv[.gz] and unxml/*.json to import instead of the package")
+    command.add_argument("--package", type=Path, default=None,
+                         help="the data package to import (default: data/package in the repository)")
+    command.add_argument("--no-sync", action="store_true", help="do not try to sync after building the store")
     command.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    command = add("export", "Write the store as an open data package (Parquet tables and a Frictionless "
+                  "datapackage.json): the same store always gives the same bytes.", run_export)
+    command.add_argument("--package", type=Path, required=True, metavar="DIR", help="folder to write (e.g. data/package)")
 
     command = add("status", "What the store holds: votes, dates, sessions, sources, disagreements, flags.", run_status)
     command.add_argument("--all", action="store_true", help="list every disagreement and flagged record")
@@ -94,26 +100,68 @@ def run_import(args: argparse.Namespace) -> int:
     report = import_files(args.paths, db=args.db, show_progress=not args.quiet)
     for line in report.lines():
         print(line)
-    prepare_votes(args.db or store.default_db_path())
+    from scraper.package import warm_caches
+
+    warm_caches(args.db or store.default_db_path())  # votes, topic tags, ideal points: no wait for the first visitor
     return 0
 
 
 def run_setup(args: argparse.Namespace) -> int:
-    if store.data_version(store.connect(args.db)) != "empty":
-        print(f"the store at {args.db or store.default_db_path()} already holds votes: nothing to do "
-              "(python -m scraper status tells what it holds)")
+    from scraper import package
+
+    db = Path(args.db) if args.db else store.default_db_path()
+    if store.data_version(store.connect(db)) != "empty":
+        print(f"the store {db.name} already holds votes: nothing to do "
+              "(python -m scraper status tells what it holds; python -m scraper sync brings it up to date)")
+        package.warm_caches(db)
         return 0
-    files = sorted(args.source_dir.glob("undl_ga_voting_*.csv*")) + sorted((args.source_dir / "unxml").glob("*.json"))
-    if files:
+    if args.source_dir is not None:
+        files = sorted(args.source_dir.glob("undl_ga_voting_*.csv*")) + sorted((args.source_dir / "unxml").glob("*.json"))
+        if not files:
+            print(f"error: no undl_ga_voting_*.csv[.gz] or unxml/*.json in {args.source_dir}", file=sys.stderr)
+            return 1
         print(f"building the store from {len(files)} files in {args.source_dir} …")
-        for line in import_files(files, db=args.db, show_progress=not args.quiet).lines():
+        for line in import_files(files, db=db, show_progress=not args.quiet).lines():
             print(line)
-        prepare_votes(args.db or store.default_db_path())
+    else:
+        folder = args.package or package.DEFAULT_PACKAGE
+        try:
+            package.import_package(folder, db)
+        except package.PackageError as error:
+            print(f"error: the data package cannot be used: {error}. Restore it (git checkout data/package) or "
+                  "build the store from files: python -m scraper setup --from FOLDER", file=sys.stderr)
+            return 1
+        print(f"built the store from the data package: {package.package_summary(folder)}")
+    package.warm_caches(db)
+    if args.no_sync:
         return 0
-    print(f"no files in {args.source_dir}: syncing from the UN's per-session extracts (2019 on) instead. "
-          "For 1946 on, download the UN Digital Library's bulk file (https://digitallibrary.un.org/record/4060887) "
-          "in a browser and run: python -m scraper import FILE")
-    return main(["sync", *(["--db", str(args.db)] if args.db else []), *(["--quiet"] if args.quiet else [])])
+    return try_sync(db, quiet=args.quiet)
+
+
+def try_sync(db: Path, quiet: bool) -> int:
+    """Sync anything newer than what the store holds; no network or a failed sync is a line, not an error."""
+    from scraper import autosync
+
+    outcome = autosync.run_sync(db, show_progress=not quiet)
+    autosync.write_status(db, outcome)
+    print(outcome.message)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from scraper import package
+
+    db = Path(args.db) if args.db else store.default_db_path()
+    if not db.exists():
+        print(f"error: no store {db.name} to export: build it first (python -m scraper setup)", file=sys.stderr)
+        return 1
+    descriptor = package.export_package(db, args.package)
+    if args.package.resolve() == package.DEFAULT_PACKAGE.resolve() and package.stamp_citation(descriptor):
+        print(f"CITATION.cff now cites data version {descriptor['data_version']}")
+    total = sum(resource["bytes"] for resource in descriptor["resources"])
+    print(f"wrote {len(descriptor['resources'])} tables and datapackage.json to {args.package} "
+          f"({total / 1e6:.2f} MB, data version {descriptor['data_version']})")
+    return 0
 
 
 def run_status(args: argparse.Namespace) -> int:

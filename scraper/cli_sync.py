@@ -11,7 +11,6 @@ from scraper import store, validate
 from scraper.http import check_delay, check_url
 from scraper.records import ParseError
 from scraper.sources import undl, unxml
-from scraper.cache import prepare_votes
 from scraper.raw import RawArchive, default_raw_dir
 from scraper.sync import RebuildError, SyncSummary, fetch_record, open_session, rebuild, sync
 
@@ -162,7 +161,9 @@ def _report(summary: SyncSummary, db: Path) -> int:
         print(line)
     if summary.stopped:
         print(f"error: {summary.stopped}", file=sys.stderr)
-    prepare_votes(db)
+    from scraper.package import warm_caches
+
+    warm_caches(db)  # votes, topic tags, ideal points: the next visitor waits for none of them
     return 0 if summary.ok else 1
 
 

@@ -148,12 +148,15 @@ def test_download_offers_the_table_shown(small_store, monkeypatch):
 
 
 def test_empty_store_opens_the_first_run_page_which_builds_it(tmp_path, small_bulk_file, monkeypatch):
+    """With no data package (else the app builds from it unasked: tests/test_first_start.py) and
+    paths allowed by the operator (UNGA_LOCAL_FILES=1)."""
     db = tmp_path / "fresh" / "unvotes.sqlite"
+    monkeypatch.setenv("UNGA_PACKAGE", str(tmp_path / "no-package"))
+    monkeypatch.setenv("UNGA_LOCAL_FILES", "1")
     app = open_app(db, monkeypatch)
     assert_clean(app)
     assert app.title[0].value == "UN General Assembly votes"
-    assert any("no vote store yet" in block.value for block in app.markdown)
-    assert not db.exists(), "opening the app must not write anything"
+    assert any("data package" in block.value and "missing" in block.value for block in app.error)
     app.text_area(key="first_run_paths").input(str(small_bulk_file))
     app.button(key="first_run_import").click().run()
     assert_clean(app)
@@ -166,11 +169,14 @@ def test_empty_store_opens_the_first_run_page_which_builds_it(tmp_path, small_bu
 
 def test_first_run_page_names_a_missing_file(tmp_path, monkeypatch):
     db = tmp_path / "fresh" / "unvotes.sqlite"
+    monkeypatch.setenv("UNGA_PACKAGE", str(tmp_path / "no-package"))
+    monkeypatch.setenv("UNGA_LOCAL_FILES", "1")
     app = open_app(db, monkeypatch)
     app.text_area(key="first_run_paths").input(str(tmp_path / "nope.csv.gz"))
     app.button(key="first_run_import").click().run()
     assert_clean(app)
-    assert any("No file at" in error.value for error in app.error)
+    assert any("No file called nope.csv.gz" in error.value for error in app.error)
+    assert not any(str(tmp_path) in error.value for error in app.error), "a server path reached the page"
     assert not db.exists()
 
 

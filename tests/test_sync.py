@@ -204,6 +204,7 @@ def test_first_run_page_syncs_the_extracts_and_gives_way_to_the_dashboard(server
     db = tmp_path / "fresh" / "unvotes.sqlite"
     monkeypatch.setenv("UNGA_DB", str(db))
     monkeypatch.setenv("UNGA_UNXML_BASE", f"{server.url}/data_extract/")
+    monkeypatch.setenv("UNGA_PACKAGE", str(tmp_path / "no-package"))  # else the app builds from the package
     app = AppTest.from_file(str(REPOSITORY / "dashboard.py"), default_timeout=120).run()
     assert app.title[0].value == "UN General Assembly votes"
     app.button(key="first_run_sync").click().run()

@@ -2,6 +2,8 @@
 terms), when it was last updated, where the sources disagree, and how each measure is defined."""
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +22,11 @@ fetches from it only when a user opts in (`python -m scraper sync --undl`).
 DGACM), sessions 74 on: titles, tallies, the states in favour, against and abstaining, sponsors,
 subjects. They list no non-voting states, which the store fills in from membership dates. *Terms:*
 acknowledge the United Nations as the source; given as is.
+
+**The open data package** in the project's `data/package` folder holds this whole record as
+Parquet tables with a `datapackage.json` (Frictionless Data) saying what each column means; a new
+server builds its store from it in seconds. Acknowledgement, as the Library asks: © United
+Nations, with the year and download date in `datapackage.json`, https://digitallibrary.un.org.
 
 **Issue codes 1946–2019** (Erik Voeten, *United Nations General Assembly Voting Data*, Harvard
 Dataverse, CC0; as packaged in the R package `unvotes`, MIT): the six issue areas used as topics,
@@ -95,10 +102,15 @@ def render(context: Context) -> None:
         st.caption("No import recorded.")
     else:
         last = pd.to_datetime(sources["imported_at"]).max()
-        st.markdown(f"Last import **{last:%d %B %Y, %H:%M} UTC**; data version `{context.version}`.")
-        shown = sources[["kind", "name", "imported_at", "roll_calls", "new", "changed", "unchanged"]]
+        st.markdown(f"The record runs to **{roll_calls['date'].max():%d %B %Y}**; data version `{context.version}` "
+                    f"(a stamp that changes whenever the data does: cite it with your numbers), last changed "
+                    f"**{last:%d %B %Y, %H:%M} UTC**.")
+        # File names only: where a file sat on the machine that built the store is nobody's business.
+        shown = sources[["kind", "name", "imported_at", "roll_calls", "new", "changed", "unchanged"]].assign(
+            name=[file_name(name) for name in sources["name"]])
         st.dataframe(shown, hide_index=True, width="stretch")
         controls.csv_download(shown, "sources")
+    _sync_status(context.db)
 
     st.header("Sources, citation and terms")
     st.markdown(SOURCES)
@@ -129,3 +141,56 @@ def render(context: Context) -> None:
 
     st.header("Which measure shows the Cold War blocs")
     st.markdown(BLOC_DEFAULTS)
+
+def file_name(name: str) -> str:
+    """A source's name as shown: a URL as it is, a file's name without its folders."""
+    text = str(name)
+    if "://" in text:
+        return text
+    return PurePath(text.replace("\\", "/")).name or text
+
+
+def _sync_status(db: str) -> None:
+    """When the record was last brought up to date, how that went, and when it will be next."""
+    from scraper import autosync
+    from views import background_sync
+
+    every, setting_problem = background_sync.interval()
+    last = autosync.read_status(db)
+    if last is None:
+        said = "No sync with the UN's sources has run on this server yet"
+    elif not last.finished_at:
+        said = f"A sync with the UN's sources is running now (started {_when(last.started_at)})"
+    elif last.ok:
+        said = f"Last sync with the UN's sources: {_when(last.finished_at)}, it worked — {last.message}"
+    else:
+        said = f"Last sync with the UN's sources: {_when(last.finished_at)}, it **did not work** — {last.message}"
+    if setting_problem:
+        st.warning(f"Automatic updates are off: the setting {setting_problem}.", icon=":material/sync_problem:")
+        nxt = "none planned"
+    elif every is None:
+        nxt = "none planned (automatic updates are off; the operator can turn them on with UNGA_SYNC_EVERY, e.g. 24h)"
+    else:
+        due = autosync.next_due(db, every)
+        nxt = (f"due {_when(due.isoformat(timespec='seconds'))}" if due else "due now") + f"; this server syncs every {_period(every)}"
+    box = st.error if last is not None and last.finished_at and not last.ok else st.info
+    box(f"{said}. Next: {nxt}.", icon=":material/sync:")
+
+
+def _when(iso: str) -> str:
+    moment = pd.Timestamp(iso)
+    if moment.tzinfo is None:
+        moment = moment.tz_localize("UTC")
+    now = pd.Timestamp.now(tz="UTC")
+    if moment <= now:
+        return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC (in {_period(moment - now)})"
+
+
+def _period(delta) -> str:
+    seconds = int(pd.Timedelta(delta).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= 2 * size or (unit == "minute" and seconds >= size):
+            count = round(seconds / size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "less than a minute"
