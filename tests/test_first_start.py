@@ -27,7 +27,7 @@ def test_an_empty_data_folder_is_built_from_the_package_and_opens_on_blocs(tmp_p
     assert app.title[0].value.startswith("Voting blocs"), [t.value for t in app.title]
     assert not app.error, [e.value for e in app.error]
     roll_calls = store.load_roll_calls(db)
-    assert len(roll_calls) >= 5700
+    assert len(roll_calls) >= 5650  # the 5,706 source records are 5,661 recorded votes once merged (one vote, one roll call)
     members = store.load_member_votes(db, "A/RES/75/287")
     assert list(members[members["vote"] == "N"]["country_code"]) == ["BLR"]
 

@@ -186,7 +186,7 @@ def test_pandas_alone_reads_every_table_and_finds_the_myanmar_vote():
         assert list(frame.columns) == [f["name"] for f in resource["schema"]["fields"]]
         assert len(frame) == resource["rows"]
     roll_calls, votes = tables["roll_calls"], tables["votes"]
-    assert len(roll_calls) >= 5700
+    assert len(roll_calls) >= 5650  # the 5,706 source records are 5,661 recorded votes once merged (one vote, one roll call)
     assert str(roll_calls["date"].min()) == "1946-01-26" and roll_calls["date"].max().year == 2026
     myanmar = roll_calls[roll_calls["symbol"] == "A/RES/75/287"].iloc[0]
     assert (myanmar["yes"], myanmar["no"], myanmar["abstain"], myanmar["non_voting"]) == (119, 1, 36, 37)
@@ -211,7 +211,7 @@ def test_setup_on_a_fresh_checkout_with_no_network(tmp_path):
     assert elapsed < 30 * 1.5, f"{elapsed:.1f} s (the 30 s budget, with room for a busy test machine)"
     db = tmp_path / "data" / "unvotes.sqlite"
     roll_calls = store.load_roll_calls(db)
-    assert len(roll_calls) >= 5700 and f"{roll_calls['date'].min():%Y-%m-%d}" == "1946-01-26"
+    assert len(roll_calls) >= 5650 and f"{roll_calls['date'].min():%Y-%m-%d}" == "1946-01-26"
     members = store.load_member_votes(db, "A/RES/75/287")
     assert members["vote"].value_counts().to_dict() == {"Y": 119, "X": 37, "A": 36, "N": 1}
     assert list(members[members["vote"] == "N"]["country_code"]) == ["BLR"]
