@@ -88,7 +88,7 @@ def render(context: Context) -> None:
     columns[1].metric("Member votes", f"{len(votes):,}")
     columns[2].metric("States", f"{votes['country_code'].nunique():,}")
     columns[3].metric("Sessions", f"{roll_calls['session'].nunique():,}")
-    st.markdown(f"From **{roll_calls['date'].min():%d %B %Y}** to **{roll_calls['date'].max():%d %B %Y}**. "
+    st.markdown(f"From **{roll_calls['date'].min().day} {roll_calls['date'].min():%B %Y}** to **{roll_calls['date'].max().day} {roll_calls['date'].max():%B %Y}**. "
                 "Only resolutions adopted by a recorded vote are here: most resolutions are adopted without a vote.")
     per_year = roll_calls.groupby(roll_calls["date"].dt.year).size().rename("votes").reset_index()
     per_year.columns = ["year", "votes"]
@@ -102,9 +102,9 @@ def render(context: Context) -> None:
         st.caption("No import recorded.")
     else:
         last = pd.to_datetime(sources["imported_at"]).max()
-        st.markdown(f"The record runs to **{roll_calls['date'].max():%d %B %Y}**; data version `{context.version}` "
+        st.markdown(f"The record runs to **{roll_calls['date'].max().day} {roll_calls['date'].max():%B %Y}**; data version `{context.version}` "
                     f"(a stamp that changes whenever the data does: cite it with your numbers), last changed "
-                    f"**{last:%d %B %Y, %H:%M} UTC**.")
+                    f"**{last.day} {last:%B %Y, %H:%M} UTC**.")
         # File names only: where a file sat on the machine that built the store is nobody's business.
         shown = sources[["kind", "name", "imported_at", "roll_calls", "new", "changed", "unchanged"]].assign(
             name=[file_name(name) for name in sources["name"]])

@@ -291,7 +291,7 @@ def handout_html(title: str, sections: Sequence[Section], intro: str = "", meta:
         body.append(f'<section id="section-{number}">{"".join(parts)}</section>')
     footer = source or ("Votes of the United Nations General Assembly (UN Digital Library voting data and the UN's "
                         "UNxml resolution extracts); acknowledge the United Nations as the source.")
-    body.append(f"<footer>{html.escape(footer)} Handout made on {date.today():%d %B %Y}.</footer>")
+    body.append(f"<footer>{html.escape(footer)} Handout made on {date.today().day} {date.today():%B %Y}.</footer>")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width,initial-scale=1'>"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>")

@@ -158,7 +158,7 @@ def _show_vote(context: Context, roll_call: pd.Series) -> None:
     symbol = str(roll_call["symbol"])
     st.title(symbol)
     st.markdown(f"**{_short_title(roll_call['title'])}**")
-    meta = [f"Adopted {roll_call['date']:%d %B %Y}", f"session {roll_call['session']}"]
+    meta = [f"Adopted {roll_call['date'].day} {roll_call['date']:%B %Y}", f"session {roll_call['session']}"]
     if roll_call.get("meeting"):
         meta.append(f"meeting {roll_call['meeting']}")
     if pd.notna(roll_call.get("undl_id")):
