@@ -120,7 +120,7 @@ def render(context: Context) -> None:
     if disagreements.empty:
         st.caption("The sources agree on every vote they share.")
     else:
-        st.markdown(f"{len(disagreements):,} votes are recorded differently by two sources. The store keeps every "
+        st.markdown(f"{len(disagreements):,} " + ("vote is" if len(disagreements) == 1 else "votes are") + " recorded differently by two sources. The store keeps every "
                     "source's observation and shows the UN Digital Library's record where it has one.")
         shown = disagreements.assign(date=pd.to_datetime(disagreements["date"]).dt.date,
                                      link=[controls.link("resolutions", vote=s) for s in disagreements["symbol"]])

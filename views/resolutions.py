@@ -64,7 +64,7 @@ def render(context: Context) -> None:
     else:
         topic = "all topics" if view.topic == "all" else context.catalog.topics[view.topic].lower()
         where = f"in {view.period_label}, {topic}"
-    st.caption(f"{len(found):,} votes {where}"
+    st.caption(f"{len(found):,} " + ("vote" if len(found) == 1 else "votes") + f" {where}"
                + (f", matching {state.quoted(query, 60)}" if query else "")
                + (f"; the latest {MAX_RESULTS} shown." if len(found) > MAX_RESULTS else "."))
     shown_rows = found.head(MAX_RESULTS)
