@@ -253,8 +253,8 @@ def connect(db: str | os.PathLike | None = None, *, readonly: bool = False) -> s
         raise StoreError(f"{path} is a folder, not a vote store: give the store's file, e.g. {path / 'unvotes.sqlite'}")
     if readonly and not path.exists():
         raise StoreError(
-            f"no vote store at {path}. Build it first: "
-            "python -m scraper import ../shared/data/undl_ga_voting_1946-2025.csv.gz ../shared/data/unxml/*.json"
+            f"no vote store at {path}. Build it first: python -m scraper setup (the record shipped in "
+            "data/package, in seconds), or python -m scraper import FILE... for the Library's bulk file"
         )
     try:
         return _open_for_reading(path) if readonly else _open_for_writing(path)
