@@ -238,6 +238,10 @@ def test_myanmar_resolution_shows_belarus_alone_against(full_store, monkeypatch)
     # the near-unanimous Assembly a lone dissent needs (analysis.outliers.lone_dissent_rule).
     lone = [s.value for s in app.success]
     assert not any("Lone dissent" in text for text in lone), lone
+    # ...and the page still says who stood alone against, and why the rule does not call it a lone dissent
+    said = [i.value for i in app.info if "to vote against" in i.value]
+    assert len(said) == 1 and "**Belarus** was the only state to vote against" in said[0], said
+    assert "with 36 abstaining, the Yes side cast 76%" in said[0], said
 
 
 def test_human_rights_blocs_link_on_the_full_store(full_store, monkeypatch):

@@ -153,6 +153,21 @@ def lone_dissenters(member_votes: pd.DataFrame, max_dissenters: int = 3, min_maj
     return found[["country_code", "vote"]].reset_index(drop=True)
 
 
+def _few_against(members: pd.DataFrame, names: dict[str, str]) -> None:
+    """One to three states against, but not a lone dissent (many abstained): say who, and why the rule
+    does not call it one. A/RES/75/287: Belarus the only state against, 36 abstaining."""
+    against = members[members["vote"] == "N"]
+    cast = int(members["vote"].isin(["Y", "N", "A"]).sum())
+    if not 1 <= len(against) <= 3 or cast == 0:
+        return
+    listed = ", ".join(sorted(names.get(c, c) for c in against["country_code"]))
+    share = (members["vote"] == "Y").sum() / cast
+    who = "was the only state" if len(against) == 1 else "were the only states"
+    st.info(f"**{listed}** {who} to vote against. This is not counted as a lone dissent: with "
+            f"{int((members['vote'] == 'A').sum())} abstaining, the Yes side cast {share:.0%} of all Yes, No and "
+            "Abstain votes, and a lone dissent needs a side with at least 90 %.", icon=":material/person_alert:")
+
+
 def _show_vote(context: Context, roll_call: pd.Series) -> None:
     names = data.short_names(context.db, context.version)
     symbol = str(roll_call["symbol"])
@@ -185,6 +200,8 @@ def _show_vote(context: Context, roll_call: pd.Series) -> None:
         listed = ", ".join(names.get(c, c) for c in alone["country_code"])
         how = words.get(str(alone["vote"].iloc[0]), "")
         st.success(f"**Lone dissent:** {listed} {'alone ' if len(alone) == 1 else ''}{how}.", icon=":material/person_alert:")
+    else:
+        _few_against(members, names)
 
     figure = charts.vote_world_map(members, names, data.load_successions(context.db, context.version))
     st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="vote_map")
