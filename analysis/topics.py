@@ -4,7 +4,9 @@ The six issue areas (Voeten's coding, as in the R package `unvotes`) are known f
 calls; `match_unvotes_labels` carries them onto the store's roll calls by session and resolution
 number. A text classifier trained on those matched roll calls (TF-IDF of title and agenda,
 one-vs-rest logistic regression) tags everything else, and ships in `analysis/models/` so tagging
-runs without `../shared`. Train it again with `python -m analysis.topics train`.
+runs without the label files. Train it again with `python -m analysis.topics train --unvotes DIR`.
+With $UNGA_UNVOTES_DIR naming the folder of Voeten's label files, the labels themselves tag the
+1946-2019 roll calls they cover; without it (a plain checkout) the classifier tags everything.
 
 Why this classifier: titles and agenda lines are short, formulaic and topic-laden ("Israeli
 practices...", "nuclear-weapon-free zone"), so word and word-pair counts carry nearly all the
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -56,7 +59,10 @@ TOPIC_IDS = tuple(TOPICS)
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = "topics.joblib"
 METADATA_FILE = "topics.json"
-SHARED_UNVOTES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "unvotes"
+# Voeten's labels are read only from a folder the user names ($UNGA_UNVOTES_DIR, or `--unvotes`):
+# no default points outside the repository, and without them the shipped classifier tags every roll
+# call, so a checkout with nothing beside it gets the same tags on every machine.
+UNVOTES_DIR_VARIABLE = "UNGA_UNVOTES_DIR"
 TEST_FROM_SESSION = 65  # first session of the held-out period (2010)
 DEFAULT_THRESHOLD = 0.5
 
@@ -117,13 +123,23 @@ def unres_key(unres: object) -> str | None:
     return f"{match['session']}/{int(match['number'])}/{match['part']}{match['sub'] or ''}"
 
 
-def read_unvotes_labels(directory: str | Path = SHARED_UNVOTES) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read `un_roll_calls.csv.gz` and `un_roll_call_issues.csv.gz` from `directory` (I/O only)."""
+def unvotes_dir_from_environment() -> Path | None:
+    """The folder of Voeten's label files named by $UNGA_UNVOTES_DIR, or None when unset."""
+    value = os.environ.get(UNVOTES_DIR_VARIABLE, "").strip()
+    return Path(value) if value else None
+
+
+def read_unvotes_labels(directory: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read `un_roll_calls.csv.gz` and `un_roll_call_issues.csv.gz` from `directory` (default
+    $UNGA_UNVOTES_DIR) (I/O only)."""
+    directory = directory if directory is not None else unvotes_dir_from_environment()
+    if directory is None:
+        raise TopicError(f"no folder of unvotes label files given: pass --unvotes DIR or set {UNVOTES_DIR_VARIABLE}")
     directory = Path(directory)
     paths = [directory / "un_roll_calls.csv.gz", directory / "un_roll_call_issues.csv.gz"]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        raise TopicError(f"the unvotes label files are absent: {', '.join(missing)} (they live in ../shared/data/unvotes)")
+        raise TopicError(f"the unvotes label files are absent: {', '.join(missing)} (un_roll_calls.csv.gz and un_roll_call_issues.csv.gz from the R package unvotes)")
     return pd.read_csv(paths[0]), pd.read_csv(paths[1])
 
 
@@ -190,8 +206,9 @@ def explain_unmatched(roll_calls: pd.DataFrame, un_roll_calls: pd.DataFrame) -> 
     return pd.DataFrame(rows, columns=["roll_call_id", "symbol", "session", "matched", "reason"])
 
 
-def load_labels(roll_calls: pd.DataFrame, directory: str | Path = SHARED_UNVOTES) -> pd.DataFrame | None:
-    """`match_unvotes_labels` from the files in `directory`, or None when they are absent (no ../shared)."""
+def load_labels(roll_calls: pd.DataFrame, directory: str | Path | None = None) -> pd.DataFrame | None:
+    """`match_unvotes_labels` from the files in `directory` (default $UNGA_UNVOTES_DIR), or None when
+    none is given or they are absent."""
     try:
         un_roll_calls, un_issues = read_unvotes_labels(directory)
     except TopicError:
@@ -321,7 +338,7 @@ def load_topic_model(directory: str | Path = MODEL_DIR):
         raise TopicModelError(
             f"the topic model in {directory} was trained with scikit-learn {trained_with}, but "
             f"{sklearn.__version__} is installed; install scikit-learn=={trained_with} (requirements.txt) "
-            "or retrain with `python -m analysis.topics train` (needs ../shared)"
+            "or retrain with `python -m analysis.topics train --unvotes DIR`"
         )
     path = directory / MODEL_FILE
     if hashlib.sha256(path.read_bytes()).hexdigest() != metadata.get("model_sha256"):
@@ -427,7 +444,7 @@ def important_votes(roll_calls: pd.DataFrame, labels: pd.DataFrame) -> set[int]:
     return set(flagged[flagged.isin(roll_calls["roll_call_id"])].astype(int))
 
 
-def cached_topic_tags(db: str | Path, unvotes_dir: str | Path = SHARED_UNVOTES) -> pd.DataFrame:
+def cached_topic_tags(db: str | Path, unvotes_dir: str | Path | None = None) -> pd.DataFrame:
     """The six issue areas of every roll call in store `db` (no UN subject terms), as `tag_roll_calls`
     with Voeten's labels from `unvotes_dir` where they are, read from or written to the disk cache.
 
@@ -438,14 +455,17 @@ def cached_topic_tags(db: str | Path, unvotes_dir: str | Path = SHARED_UNVOTES) 
     from scraper.cache import cached_frame
     from scraper.store import load_roll_calls
 
-    label_files = [Path(unvotes_dir) / "un_roll_calls.csv.gz", Path(unvotes_dir) / "un_roll_call_issues.csv.gz"]
+    unvotes_dir = unvotes_dir if unvotes_dir is not None else unvotes_dir_from_environment()
+    label_files = ([Path(unvotes_dir) / "un_roll_calls.csv.gz", Path(unvotes_dir) / "un_roll_call_issues.csv.gz"]
+                   if unvotes_dir is not None else [])
     labels_key = hashlib.sha256("".join(_sha256(path) for path in label_files if path.exists()).encode()).hexdigest()
     model_key = str(read_model_metadata().get("model_sha256", ""))
     key = f"{model_key[:12]}_{labels_key[:12]}"
 
     def build() -> pd.DataFrame:
         roll_calls = load_roll_calls(db)
-        tags = tag_roll_calls(roll_calls, load_labels(roll_calls, unvotes_dir), subjects=False)
+        labels = load_labels(roll_calls, unvotes_dir) if unvotes_dir is not None else None
+        tags = tag_roll_calls(roll_calls, labels, subjects=False)
         return tags[tags["topic"].isin(TOPIC_IDS)].reset_index(drop=True)
 
     return cached_frame(db, "topic_tags", build, key=key)
@@ -457,7 +477,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_training(db: str | Path, unvotes_dir: str | Path = SHARED_UNVOTES, out: str | Path = MODEL_DIR,
+def run_training(db: str | Path, unvotes_dir: str | Path | None = None, out: str | Path = MODEL_DIR,
                  C: float = 1.0) -> dict:
     """Match labels in store `db`, train, evaluate, save model and metadata to `out`; returns the metadata."""
     from scraper.store import data_version, load_roll_calls
@@ -500,7 +520,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="match the unvotes labels, train, evaluate and save the model")
     train.add_argument("--db", default=None, help="the store (default: $UNGA_DB or data/unvotes.sqlite)")
-    train.add_argument("--unvotes", default=str(SHARED_UNVOTES), help="directory of un_roll_calls.csv.gz and un_roll_call_issues.csv.gz")
+    train.add_argument("--unvotes", default=None, help=f"directory of un_roll_calls.csv.gz and un_roll_call_issues.csv.gz (default ${UNVOTES_DIR_VARIABLE})")
     train.add_argument("--out", default=str(MODEL_DIR), help="where to write topics.joblib and topics.json")
     train.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength of the logistic regressions")
     commands.add_parser("report", help="print the shipped model's metadata and held-out metrics")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import os
 import random
 from pathlib import Path
 
@@ -20,6 +21,12 @@ SHARED = REPOSITORY.parent / "shared"
 BULK_FILE = SHARED / "data" / "undl_ga_voting_1946-2025.csv.gz"
 UNXML_DIR = SHARED / "data" / "unxml"
 UNDL_FIXTURES = SHARED / "fixtures" / "undl"
+UNVOTES_DIR = SHARED / "data" / "unvotes"
+
+# The tests tag topics with Voeten's labels where ../shared has them, as a researcher who names them
+# would (the product itself reads them only from $UNGA_UNVOTES_DIR: no default outside the checkout).
+if UNVOTES_DIR.is_dir():
+    os.environ.setdefault("UNGA_UNVOTES_DIR", str(UNVOTES_DIR))
 
 BULK_COLUMNS = ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "draft",
                 "committee_report", "meeting", "title", "agenda_title", "subjects", "vote_note", "total_yes",
