@@ -34,7 +34,7 @@ def render(context: Context) -> None:
 
     st.subheader(f"Closest and farthest partners, {view.period_label}")
     # Exact agreement ranks first the states that vote Yes on nearly everything (Myanmar 2017–2026:
-    # Turkmenistan 0.93, kappa 0.01 over 570 shared votes); a chance-corrected measure ranks first the
+    # Turkmenistan 0.93, kappa 0.01 over 569 shared votes); a chance-corrected measure ranks first the
     # states that share a country's distinctive votes (Venezuela, Zimbabwe, Cuba). So partners are
     # ranked by the page's measure when it corrects for chance, else by Cohen's kappa.
     rank_metric = view.metric if view.metric in CHANCE_CORRECTED else "kappa"

@@ -183,7 +183,7 @@ def topic_slugs() -> dict[str, tuple[str, str]]:
 @st.cache_data(show_spinner=False, max_entries=2)
 def load_topic_tags(db: str, version: str) -> pd.DataFrame:
     """One row per (roll call, issue area): roll_call_id, topic (an `analysis.topics.TOPIC_IDS` id),
-    source, score. Voeten's labels decide where they exist (1946–2019, read from ../shared when it
+    source, score. Voeten's labels decide where they exist (1946–2019, named by $UNGA_UNVOTES_DIR when
     is there); the shipped classifier tags the rest. Through the disk cache, so a new server process
     neither imports scikit-learn nor runs the classifier to draw its first page."""
     from analysis import topics

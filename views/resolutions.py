@@ -31,7 +31,13 @@ def render(context: Context) -> None:
     view = controls.view()
     found = search(roll_calls, fidelity.symbol_query(context.db, context.version, query), view.start_date, view.end_date,
                    data.topic_roll_call_ids(context.db, context.version, view.topic))
-    opened_by_search = symbol_query(query) is not None and len(found) == 1
+    # A symbol typed in the box opens its vote; a link that names both a vote and a search (as the
+    # search's own result links do) opens the vote it names until the box is changed.
+    previous_query = st.session_state.get("_resolutions_query")
+    st.session_state["_resolutions_query"] = query
+    typed_now = previous_query is not None and previous_query != query
+    opened_by_search = (symbol_query(query) is not None and len(found) == 1
+                        and (not view.vote or typed_now))
     if opened_by_search:
         controls.update(vote=str(found["symbol"].iloc[0]))
 

@@ -86,7 +86,7 @@ class Context:
         return sorted(wanted)
 
     def topic_tags(self, roll_calls: pd.DataFrame | None = None, *, subjects: bool = True, use_classifier: bool = True) -> pd.DataFrame:
-        """`tag_roll_calls` of the store's roll calls: Voeten's labels where ../shared has them, else the classifier."""
+        """`tag_roll_calls` of the store's roll calls: Voeten's labels where $UNGA_UNVOTES_DIR names them, else the classifier."""
         from analysis import topics
 
         calls = self.roll_calls if roll_calls is None else roll_calls
