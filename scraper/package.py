@@ -30,13 +30,20 @@ PACKAGE_FORMAT = 1  # bump when the layout of the package (not of the store) cha
 # A package holds a few MB; anything far larger is not one of ours (and would be read whole).
 MAX_TABLE_BYTES = 64 * 1024 * 1024
 
-# Tables a package leaves out: each source's raw record of each vote (compressed JSON blobs, as
-# large again as the votes). `import_package` records the chosen row as its source's observation,
-# so a later sync ranks new observations against it exactly as against the original.
-DERIVED_TABLES = ("observations",)
+# Columns a package leaves out: each source's raw record of each vote (compressed JSON blobs, as
+# large again as the votes). The `observations` table itself is kept (every source record, the
+# roll call it belongs to, its own tallies, why it was merged): `import_package` rebuilds each
+# record from the roll call's row and member votes, so `show --records`, old spellings and a later
+# sync's ranking work on a store built from the package as on the original.
+BLOB_COLUMNS = {"observations": ("record",)}
+DERIVED_TABLES = ()
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 TABLE_DESCRIPTIONS = {
+    "observations": "One row per source record (the UN Digital Library's records one by one, the UN extracts' "
+                    "entries): the roll call it belongs to, the record's own symbol, record id and tallies, and "
+                    "why it was merged into a roll call under another symbol (one recorded vote, one roll call). "
+                    "The raw record itself is left out.",
     "roll_calls": "One row per General Assembly resolution adopted by a recorded vote: symbol, date, session, "
                   "title, agenda, meeting, draft, tallies, UN Digital Library record id, subjects, sponsors, SDGs "
                   "(lists joined with '|'), the source its row was taken from, and a flag where its member votes "
@@ -116,7 +123,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, bool,
 
 def _read_table(conn: sqlite3.Connection, table: str) -> tuple[pa.Table, dict]:
     """The table as Arrow columns, in primary-key order, and its Frictionless Table Schema."""
-    columns = _columns(conn, table)
+    columns = [c for c in _columns(conn, table) if c[0] not in BLOB_COLUMNS.get(table, ())]
     key = [name for name, _, _, position in sorted(columns, key=lambda c: c[3]) if position]
     order = key + [name for name, *_ in columns if name not in key]
     rows = conn.execute(f'SELECT {", ".join(_quote(c[0]) for c in columns)} FROM "{table}" ORDER BY '
@@ -350,11 +357,12 @@ def import_package(folder: str | os.PathLike = DEFAULT_PACKAGE, db: str | os.Pat
             total = sum(t.num_rows for t in tables.values()) or 1
             done = 0
             for name, table in tables.items():
-                _insert(conn, name, table)
+                if name != "observations":
+                    _insert(conn, name, table)
                 done += table.num_rows
                 report(0.3 + 0.6 * done / total, f"Saving {name} ({table.num_rows:,} rows)…")
             report(0.9, "Recording each vote's source…")
-            _record_observations(conn)
+            _record_observations(conn, tables.get("observations"))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -411,9 +419,12 @@ def _insert(conn: sqlite3.Connection, name: str, table: pa.Table) -> None:
         conn.executemany(statement, zip(*columns))
 
 
-def _record_observations(conn: sqlite3.Connection) -> None:
-    """Record each roll call's row as an observation of its chosen source (the package leaves out
-    the sources' raw records), so a later sync or import ranks its new records against it."""
+def _record_observations(conn: sqlite3.Connection, observations: pa.Table | None) -> None:
+    """Rebuild the sources' records the package leaves out, so a later sync or import ranks its new
+    records against them. Each record is its roll call's row under the record's own symbol, record
+    id and tallies, with the roll call's member votes when it comes from the chosen source (records
+    merged into one roll call have every member's vote alike, by the merge rule), else counts only.
+    A package without an `observations` table (an older one) gets one record per roll call."""
     if "observations" not in _all_tables(conn):
         return
     roll_call_fields = {f.name for f in fields(RollCall)} - {"votes"}
@@ -421,6 +432,10 @@ def _record_observations(conn: sqlite3.Connection) -> None:
     cursor = conn.execute("SELECT * FROM roll_calls ORDER BY roll_call_id")
     names = [d[0] for d in cursor.description]
     calls = [dict(zip(names, row)) for row in cursor]
+    by_roll_call: dict[int, list[dict]] = {}
+    if observations is not None:
+        for row in observations.to_pylist():
+            by_roll_call.setdefault(row["roll_call_id"], []).append(row)
     # Plain lists in MemberVote's field order (encoded alike; a million named tuples cost a second),
     # a few hundred roll calls at a time so memory stays small.
     for start in range(0, len(calls), 500):
@@ -433,18 +448,30 @@ def _record_observations(conn: sqlite3.Connection) -> None:
             members.setdefault(roll_call_id, []).append(member)
         rows = []
         for call in chunk:
-            source_id = latest_source.get(call["source"])
-            if source_id is None:  # a package whose sources table lost this kind: no observation to rank against
-                continue
             values = {k: v for k, v in call.items() if k in roll_call_fields}
             for name in ("subjects", "sponsors", "sdgs"):
                 if name in values:
                     values[name] = tuple(values[name].split("|")) if values[name] else ()
-            record = RollCall(**values, votes=members.get(call["roll_call_id"], []))
-            rows.append((call["roll_call_id"], call["source"], source_id, record.yes, record.no, record.abstain,
-                         record.non_voting, record.members, store._encode(record)))
-        conn.executemany("INSERT INTO observations (roll_call_id, source_kind, source_id, yes, no, abstain,"
-                         " non_voting, members, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            records = by_roll_call.get(call["roll_call_id"])
+            if records is None:  # an older package: the roll call's own row, as its chosen source's record
+                source_id = latest_source.get(call["source"])
+                if source_id is None:
+                    continue
+                records = [{"source_kind": call["source"], "symbol": call["symbol"], "source_id": source_id,
+                            "undl_id": call.get("undl_id"), "merged": ""}]
+            for observed in records:
+                same_source = observed["source_kind"] == call["source"]
+                record = RollCall(**{**values, "symbol": observed["symbol"], "undl_id": observed.get("undl_id")},
+                                  votes=members.get(call["roll_call_id"], []) if same_source else [])
+                for tally in ("yes", "no", "abstain", "non_voting", "members"):
+                    if observed.get(tally) is not None:
+                        setattr(record, tally, observed[tally])
+                rows.append((observed["source_kind"], observed["symbol"], call["roll_call_id"], observed["source_id"],
+                             observed.get("undl_id"), record.yes, record.no, record.abstain, record.non_voting,
+                             record.members, store._encode(record), observed.get("merged") or ""))
+        conn.executemany("INSERT INTO observations (source_kind, symbol, roll_call_id, source_id, undl_id, yes, no,"
+                         " abstain, non_voting, members, record, merged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         rows)
 
 
 def package_summary(folder: str | os.PathLike = DEFAULT_PACKAGE) -> str:

@@ -61,7 +61,7 @@ def test_a_damaged_store_file_gives_words_not_a_traceback(tmp_path, monkeypatch)
     app = open_app(db, monkeypatch)
     assert_clean(app)
     [error] = [e.value for e in app.error]
-    assert "unvotes.sqlite cannot be written" in error and "delete or move it" in error
+    assert "`unvotes.sqlite`, is damaged" in error and "delete the file" in error
     assert str(tmp_path) not in error
 
 
