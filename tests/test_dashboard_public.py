@@ -100,7 +100,7 @@ INJECTED = """() => {
   const pointing = [...document.querySelectorAll('a[href], img[src], [src], [srcset]')]
     .map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('srcset') || '')
     .filter(address => host(address) !== location.host && !address.startsWith('data:') && !address.startsWith('blob:')
-            && !address.startsWith('https://digitallibrary.un.org/'));
+            && host(address) !== 'digitallibrary.un.org');  // our own links to the votes' records and the source's terms
   const app = document.querySelector('[data-testid=stMain]') || document.body;
   const tags = [...app.querySelectorAll('img:not([src^="data:"]), b, script')].filter(e => !e.closest('[data-testid=stSidebar]'))
     .map(e => e.outerHTML.slice(0, 80));
