@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import urllib.request
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -296,15 +297,24 @@ def _open_for_reading(path: Path) -> sqlite3.Connection:
 
 def _open_for_writing(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        _migrate(conn)
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+    deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+    while True:
+        conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            _migrate(conn)
+            return conn
+        except sqlite3.OperationalError as error:
+            conn.close()
+            # Switching a brand-new file to WAL while another process creates the same store answers
+            # "database is locked" at once, without SQLite's busy wait: wait and try again.
+            if "locked" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+        except BaseException:
+            conn.close()
+            raise
 
 
 def _probe(conn: sqlite3.Connection) -> None:
