@@ -15,12 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop
+from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop, CHROMIUM, CHROMIUM_ARGS, IDLE, launch_chromium
 
 ARTIFACTS = REPOSITORY / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SHARED_LINK = "?page=blocs&from=2015&to=2025&topic=human-rights"
 MAP_SHAPES = "path.choroplethlocation"  # one SVG path per country a plotly choropleth drew
 
@@ -44,13 +41,7 @@ def server(full_store):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture()
@@ -65,7 +56,6 @@ def page(browser, server):
 
 
 # Streamlit marks its root element with the script's state: "running" while a run is going on.
-IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
 
 # Widgets and tables whose code the browser is still loading show as grey placeholders.

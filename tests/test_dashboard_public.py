@@ -13,12 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop
+from tests.dashboard_helpers import start_dashboard, stop, IDLE, launch_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 SHARED_LINK = "/?from=2015&to=2024&topic=human-rights"
 
 pytestmark = pytest.mark.timeout(600)
@@ -26,13 +22,7 @@ pytestmark = pytest.mark.timeout(600)
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 def serve(db: Path, log_path: Path):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop
-from tests.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, MAP_SHAPES, assert_no_error, wait_until_idle
+from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop, launch_chromium
+from tests.test_dashboard_browser import MAP_SHAPES, assert_no_error, wait_until_idle
 
 ARTIFACTS = REPOSITORY / "artifacts"
 pytestmark = pytest.mark.timeout(300)
@@ -20,13 +20,7 @@ pytestmark = pytest.mark.timeout(300)
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 def serve(db: Path, name: str):

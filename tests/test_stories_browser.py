@@ -10,14 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop
+from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop, CHROMIUM, IDLE, launch_chromium
 from views.stories import STORIES_DIR, load_stories
 
 ARTIFACTS = REPOSITORY / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.browser]
 
@@ -38,13 +34,7 @@ def server(full_store):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()
 
 
 def wait_for_step(page, number: int, heading: str) -> None:
