@@ -49,6 +49,8 @@ def render(context: Context) -> None:
         figure.add_vrect(x0=view.start_year - 0.5, x1=view.end_year + 0.5, fillcolor="#999999", opacity=0.12,
                          line_width=0, annotation_text="selected period", annotation_position="top left")
         st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="pair_over_time")
+        st.caption(f"How alike {names.get(a, a)} and {names.get(b, b)} voted, year by year ({measure.lower()}); "
+                   "the grey band marks the period chosen in the sidebar.")
         controls.html_download(figure, f"agreement-{a}-{b}", f"{names.get(a, a)} and {names.get(b, b)}: agreement over time")
         controls.csv_download(yearly.assign(country_code=a), f"agreement-{a}-{b}")
 

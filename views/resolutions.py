@@ -211,6 +211,8 @@ def _show_vote(context: Context, roll_call: pd.Series) -> None:
 
     figure = charts.vote_world_map(members, names, data.load_successions(context.db, context.version))
     st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="vote_map")
+    st.caption(f"How each member state voted on {symbol}, one colour per vote; grey: not a member that day, "
+               "or no recorded vote.")
     safe = re.sub(r"[^A-Za-z0-9]+", "-", symbol).strip("-")
     controls.html_download(figure, f"vote-map-{safe}", f"{symbol}: how each state voted")
 
