@@ -481,7 +481,9 @@ def package_summary(folder: str | os.PathLike = DEFAULT_PACKAGE) -> str:
     except PackageError as error:
         return f"no usable data package: {error}"
     rows = {r["name"]: r["rows"] for r in descriptor["resources"]}
-    return (f"{rows.get('roll_calls', 0):,} votes from {descriptor['temporal']['start']} to "
+    # Every roll call the store keeps, decisions and records left out of analysis included
+    # (`python -m scraper status` counts the resolutions adopted by a recorded vote).
+    return (f"{rows.get('roll_calls', 0):,} roll calls from {descriptor['temporal']['start']} to "
             f"{descriptor['temporal']['end']} (data version {descriptor['data_version']})")
 
 
