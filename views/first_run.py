@@ -115,8 +115,12 @@ def _build(db: str, report) -> str | None:
     try:
         if data.read_version(db) is None:  # another server process may have built it meanwhile
             package.import_package(package_folder(), db, progress=lambda f, t: report(0.95 * f, t), only_if_empty=True)
-        report(0.97, "Preparing the votes for the first page…")
+        report(0.9, "Preparing the votes for the first page…")
         prepare_votes(db)
+        # The slower derived frames (topic tags, ideal points) too, before any page draws: made beside
+        # a class's first pages, they took the first start over the 1 GB a free host allows.
+        report(0.93, "Preparing the topics and each country's position over time…")
+        _warm(db)
     except package.PackageError as error:
         return f"The data package that comes with the app cannot be used: {error}."
     except Exception as error:  # a damaged or unwritable store file, a full disk: words, never a traceback
@@ -124,18 +128,12 @@ def _build(db: str, report) -> str | None:
         return (f"The vote store file {Path(db).name} cannot be written ({_first_line(error)}). If it is "
                 "damaged, whoever runs this app can delete or move it and start the app again.")
     report(1.0, "Done.")
-    # The slower derived frames (topic tags, ideal points) are made while the first page draws.
-    threading.Thread(target=_warm, args=(db,), name="unga-warm-caches", daemon=True).start()
     return None
 
 
 def _warm(db: str) -> None:
     from scraper.package import warm_caches
 
-    try:  # behind the pages being drawn: on Linux a thread has its own nice value
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):
-        pass
     try:
         warm_caches(db)
     except Exception as error:  # only the first visit to a page pays for it then
