@@ -22,7 +22,7 @@ st.set_page_config(page_title="UN General Assembly votes", page_icon=str(Path(__
                    layout="wide")
 # Before the imports below (pandas, the analysis) and any read of the store: the browser loads the
 # chart library meanwhile (see views/chart_library.py).
-chart_slot = chart_library.start_loading()
+chart_library.start_loading()
 
 with chart_library.heavy_imports():  # one session at a time imports pandas & co (see chart_library)
     from views import about, blocs, compare, controls, countries, data, first_run, outliers, resolutions, state  # noqa: E402
@@ -33,14 +33,12 @@ db = data.store_path()
 version = data.read_version(db)
 
 if version is None and (damage := controls.store_damage(db)):
-    chart_library.finish(chart_slot)
     controls.show_damaged_store(db, damage)
     st.stop()
 
 if version is None:  # no store yet: build it from the shipped data package, else say why and offer other ways
     version = first_run.build_from_package(db)
     if version is None:
-        chart_library.finish(chart_slot)
         st.navigation(first_run.pages(db, first_run.problem(db)), position="hidden").run()
         st.stop()
 from views import background_sync  # noqa: E402
@@ -92,7 +90,6 @@ if page == "stories":  # a story keeps its own address (story, step); the shared
         current.run()
     except Exception as error:  # noqa: BLE001 -- a visitor gets words and a way on; the details go to the log
         controls.page_failed(page, error)
-    chart_library.finish(chart_slot)
     st.stop()
 
 notices = controls.begin(catalog, page)
@@ -127,4 +124,3 @@ except Exception as error:  # noqa: BLE001 -- a visitor gets words and a way on;
     controls.page_failed(page, error)
 controls.finish(page, st.sidebar.container())
 handout.download_page(db, version, pages[page].title, page, state.to_params(controls.view(), page), st.sidebar)
-chart_library.finish(chart_slot)

@@ -36,7 +36,6 @@ MAX_TABLE_BYTES = 64 * 1024 * 1024
 # record from the roll call's row and member votes, so `show --records`, old spellings and a later
 # sync's ranking work on a store built from the package as on the original.
 BLOB_COLUMNS = {"observations": ("record",)}
-DERIVED_TABLES = ()
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 TABLE_DESCRIPTIONS = {
@@ -111,9 +110,8 @@ def export_package(db: str | os.PathLike | None, folder: str | os.PathLike) -> d
 
 
 def _exported_tables(conn: sqlite3.Connection) -> list[str]:
-    names = [name for (name,) in conn.execute(
+    return [name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    return [name for name in names if name not in DERIVED_TABLES]
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, bool, int]]:
@@ -352,7 +350,7 @@ def import_package(folder: str | os.PathLike = DEFAULT_PACKAGE, db: str | os.Pat
             present = set(_exported_tables(conn))
             for name in [n for n in tables if n not in present]:
                 raise PackageError(f"{name}.parquet: the store has no table {name}: a newer project made this package; update the project")
-            for table in sorted(present | set(DERIVED_TABLES) & _all_tables(conn)):
+            for table in sorted(present):
                 conn.execute(f"DELETE FROM {_quote(table)}")
             total = sum(t.num_rows for t in tables.values()) or 1
             done = 0

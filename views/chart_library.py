@@ -59,8 +59,3 @@ def start_loading():
     with heavy_imports():
         slot.plotly_chart(tiny_map, config={**PLOTLY_CONFIG, "staticPlot": True}, height=10, key="chart_library")
     return slot
-
-
-def finish(slot) -> None:
-    """At the end of a run: nothing to do, the tiny map stays (see `start_loading`); kept so callers
-    that end a run early (the first-run page) need not change."""
