@@ -431,8 +431,12 @@ def save_batches(
             for source, roll_calls in batches:
                 summary.add(_save_source(conn, source, roll_calls, progress))
             if summary.new or summary.changed:
-                # Several records of one vote (a resolution and its parts…) become one roll call.
-                _apply_merge_rule(conn, {rc.date for _, roll_calls in batches for rc in roll_calls})
+                # Several records of one vote (a resolution and its parts…) become one roll call. The
+                # rule decides afresh on every day touched, from the records as they now are: a
+                # corrected record that no longer matches its vote's other records leaves the merge.
+                dates = {rc.date for _, roll_calls in batches for rc in roll_calls}
+                _undo_merges(conn, dates)
+                _apply_merge_rule(conn, dates)
             # Stamped whenever a source was added, even one that changed no vote: the version is a
             # digest of the sources, so `sync` and a `rebuild` of its archive stamp the same one.
             if len(summary.skipped_sources) < len(batches):
@@ -600,14 +604,56 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool = False, l
     return flag
 
 
+def _mark_dates(conn: sqlite3.Connection, dates: set[str]) -> None:
+    """The days a merge step looks at, in a temporary table the queries join."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_dates (date TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM merge_dates")
+    conn.executemany("INSERT OR IGNORE INTO merge_dates VALUES (?)", [(d,) for d in dates])
+
+
+def _undo_merges(conn: sqlite3.Connection, dates: set[str]) -> None:
+    """Split every merged roll call of `dates` back into one roll call per record symbol, so that
+    `_apply_merge_rule` decides again. With nothing changed it merges them as before, into the same
+    roll call under the same name; a record that changed so it no longer matches stays apart."""
+    if not dates:
+        return
+    _mark_dates(conn, dates)
+    rows = conn.execute(
+        "SELECT o.roll_call_id, o.symbol FROM observations o JOIN roll_calls r ON r.roll_call_id = o.roll_call_id"
+        " WHERE r.date IN (SELECT date FROM merge_dates) GROUP BY o.roll_call_id, o.symbol"
+        " ORDER BY o.roll_call_id, MIN(o.source_id), o.symbol").fetchall()
+    symbols_of: dict[int, list[str]] = {}
+    for roll_call_id, symbol in rows:
+        symbols_of.setdefault(roll_call_id, []).append(symbol)
+    taken = lambda symbol, own: conn.execute(  # noqa: E731
+        "SELECT 1 FROM roll_calls WHERE symbol = ? AND roll_call_id != ?", (symbol, own)).fetchone() is not None
+    for roll_call_id, symbols in symbols_of.items():
+        if len(symbols) < 2:
+            continue
+        name, date, session, source = conn.execute(
+            "SELECT symbol, date, session, source FROM roll_calls WHERE roll_call_id = ?", (roll_call_id,)).fetchone()
+        if name not in symbols and not taken(symbols[0], roll_call_id):
+            # Named by the range its parts span: the first record's symbol holds the roll call meanwhile.
+            name = symbols[0]
+            conn.execute("UPDATE roll_calls SET symbol = ? WHERE roll_call_id = ?", (name, roll_call_id))
+        for symbol in symbols:
+            if symbol == name or taken(symbol, roll_call_id):
+                continue  # (a symbol that names another day's vote stays where it was merged)
+            split_id = conn.execute("INSERT INTO roll_calls (symbol, date, session, source) VALUES (?, ?, ?, ?)",
+                                    (symbol, date, session, source)).lastrowid
+            conn.execute("UPDATE observations SET roll_call_id = ?, merged = '' WHERE roll_call_id = ? AND symbol = ?",
+                         (split_id, roll_call_id, symbol))
+            _settle(conn, split_id)
+        conn.execute("UPDATE observations SET merged = '' WHERE roll_call_id = ? AND symbol = ?", (roll_call_id, name))
+        _settle(conn, roll_call_id)
+
+
 def _apply_merge_rule(conn: sqlite3.Connection, dates: set[str]) -> None:
     """Merge the roll calls of `dates` that are one vote (scraper.merging): the survivor takes the
     others' source records (each keeps its own symbol and says why it joined), the others go."""
     if not dates:
         return
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS merge_dates (date TEXT PRIMARY KEY)")
-    conn.execute("DELETE FROM merge_dates")
-    conn.executemany("INSERT OR IGNORE INTO merge_dates VALUES (?)", [(d,) for d in dates])
+    _mark_dates(conn, dates)
     # Only days with two roll calls can hold a merge.
     rows = conn.execute(
         "SELECT r.roll_call_id, r.symbol, r.date, r.meeting, r.title, r.yes, r.no, r.abstain, r.source,"
