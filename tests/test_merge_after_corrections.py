@@ -70,3 +70,22 @@ def test_a_store_built_in_steps_equals_one_built_at_once(tmp_path):
         assert symbols(db) == ["A/RES/50/38A-B", "A/RES/50/39"]
     shown = lambda db: store.load_votes(db).sort_values(["symbol", "country_code"])[["symbol", "country_code", "vote"]].reset_index(drop=True)  # noqa: E731
     assert shown(at_once).equals(shown(in_steps))
+
+
+def test_the_full_record_imported_in_another_order_gives_the_same_votes(full_store, tmp_path):
+    """The UN's extracts first, one session at a time, then the Library's bulk file: the merges are
+    decided again at each step and end as in one import of everything (`full_store`)."""
+    from tests.conftest import BULK_FILE, UNXML_DIR
+    from scraper.importing import import_files
+
+    db = tmp_path / "in-steps.sqlite"
+    for extract in sorted(UNXML_DIR.glob("*.json")):
+        import_files([extract], db=db, show_progress=False)
+    import_files([BULK_FILE], db=db, show_progress=False)
+    columns = ["symbol", "country_code", "vote"]
+    tidy = lambda db: (store.load_votes(db, all_kinds=True)[columns].astype(str)  # noqa: E731
+                       .sort_values(columns).reset_index(drop=True))
+    assert symbols(db) == symbols(full_store)
+    assert tidy(db).equals(tidy(full_store))
+    merged = lambda db: store.load_records(db).query("symbol != record_symbol")[["symbol", "record_symbol"]]  # noqa: E731
+    assert sorted(map(tuple, merged(db).values)) == sorted(map(tuple, merged(full_store).values))
