@@ -1,0 +1,111 @@
+"""Main sponsors (named on the draft) and additional sponsors (joined later) kept apart: the parser, the
+store and its migration, the data package, `sponsor_table`'s role, the CLI and each vote's page.
+
+A small extract written here in the UN's real format runs everywhere; A/RES/75/287 is checked against
+../shared's extract of session 75 when it is there."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from analysis.cli import main as analysis_main
+from analysis.sponsors import sponsor_table
+from scraper import package, store
+from scraper.importing import import_files
+from scraper.parse.unxml_json import parse_unxml
+from tests.conftest import UNXML_DIR
+from tests.localserver import make_unxml_line
+from tests.test_package import assert_same_store
+
+EU = "GERMANY (ON BEHALF OF THE STATES MEMBERS OF THE UNITED NATIONS THAT ARE MEMBERS OF THE EUROPEAN UNION)"
+
+
+def extract_lines() -> list[dict]:
+    """Three entries of an extract of session 75: A with main and additional sponsors (Italy named in
+    both lists, as 17 entries of the real extracts are), B submitted by the President, C with one
+    main sponsor and two that joined later."""
+    votes = dict(yes=["FRANCE", "GERMANY", "ITALY", "JAPAN"], no=["UNITED STATES"], abstain=["CHINA"])
+    a = json.loads(make_unxml_line("A/RES/75/3", "7 December 2020", title="Draft A", **votes))
+    a.update(sponsors=["FRANCE", EU, "ITALY"], additional_sponsors=["JAPAN", "ITALY"])
+    b = json.loads(make_unxml_line("A/RES/75/4", "7 December 2020", title="Draft B", **votes))
+    b.update(sponsors=["SUBMITTED BY THE PRESIDENT OF THE GENERAL ASSEMBLY"])
+    c = json.loads(make_unxml_line("A/RES/75/5", "8 December 2020", title="Draft C", **votes))
+    c.update(sponsors=["CHINA"], additional_sponsors=["UNITED STATES", "FRANCE"])
+    return [a, b, c]
+
+
+def write_extract(path: Path) -> Path:
+    path.write_text("".join(json.dumps(line) + "\n" for line in extract_lines()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def extract_store(tmp_path) -> Path:
+    db = tmp_path / "store.sqlite"
+    import_files([write_extract(tmp_path / "75.json")], db=db, show_progress=False)
+    return db
+
+
+# --- parser and store ----------------------------------------------------------------------------
+
+
+def test_the_parser_keeps_the_two_lists_apart(tmp_path):
+    calls = {rc.symbol: rc for rc in parse_unxml(write_extract(tmp_path / "75.json").read_bytes(), "75.json")}
+    assert calls["A/RES/75/3"].sponsors == ("FRANCE", EU, "ITALY")
+    assert calls["A/RES/75/3"].additional_sponsors == ("JAPAN", "ITALY")
+    assert calls["A/RES/75/4"].additional_sponsors == ()
+    assert calls["A/RES/75/5"].sponsors == ("CHINA",)
+
+
+def test_the_store_keeps_them_apart(extract_store):
+    calls = store.load_roll_calls(extract_store).set_index("symbol")
+    assert calls.loc["A/RES/75/3", "sponsors"] == f"FRANCE|{EU}|ITALY"
+    assert calls.loc["A/RES/75/3", "additional_sponsors"] == "JAPAN|ITALY"
+    assert calls.loc["A/RES/75/4", "additional_sponsors"] == ""
+    (kind, record), = store.load_observations(extract_store, "A/RES/75/5")
+    assert (kind, record.sponsors, record.additional_sponsors) == ("unxml", ("CHINA",), ("UNITED STATES", "FRANCE"))
+
+
+def test_a_library_row_takes_both_lists_from_the_extract(tmp_path):
+    """The Library's record wins the row (it ranks first) but has no sponsors: both lists come from
+    the extract, together."""
+    from tests.test_validate import bulk_rows, write_bulk
+
+    db = tmp_path / "store.sqlite"
+    bulk = write_bulk(tmp_path / "bulk.csv", bulk_rows(undl_id=9, symbol="A/RES/75/5", date="2020-12-08"))
+    import_files([bulk, write_extract(tmp_path / "75.json")], db=db, show_progress=False)
+    row = store.load_roll_calls(db).set_index("symbol").loc["A/RES/75/5"]
+    assert row["source"] == "undl_bulk"
+    assert (row["sponsors"], row["additional_sponsors"]) == ("CHINA", "UNITED STATES|FRANCE")
+
+
+def test_a_record_encoded_before_the_field_existed_still_decodes():
+    record = parse_unxml(json.dumps(extract_lines()[0]).encode(), "75.json")[0]
+    values = json.loads(zlib.decompress(store._encode(record)))
+    del values["additional_sponsors"]  # as the store's observations.record blobs of schema 2 hold them
+    old = zlib.compress(json.dumps(values, sort_keys=True).encode())
+    decoded = store._decode(old)
+    assert decoded.additional_sponsors == () and decoded.sponsors == record.sponsors
+    assert decoded.votes == record.votes
+
+
+def test_a_version_2_store_gains_the_column_empty(extract_store):
+    """A store of schema 2 (no additional_sponsors) migrates on first open: the column is added empty,
+    every other field as it was, and saving works on it."""
+    before = store.load_roll_calls(extract_store).drop(columns="additional_sponsors")
+    conn = sqlite3.connect(extract_store, isolation_level=None)
+    conn.execute("ALTER TABLE roll_calls DROP COLUMN additional_sponsors")
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    after = store.load_roll_calls(extract_store)  # a reader migrates an old store once
+    assert (after["additional_sponsors"] == "").all()
+    pd.testing.assert_frame_equal(after.drop(columns="additional_sponsors"), before)
+    assert sqlite3.connect(extract_store).execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
