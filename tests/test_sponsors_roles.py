@@ -109,3 +109,37 @@ def test_a_version_2_store_gains_the_column_empty(extract_store):
     assert (after["additional_sponsors"] == "").all()
     pd.testing.assert_frame_equal(after.drop(columns="additional_sponsors"), before)
     assert sqlite3.connect(extract_store).execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
+
+
+# --- data package --------------------------------------------------------------------------------
+
+
+def test_export_and_import_keep_the_column(extract_store, tmp_path):
+    descriptor = package.export_package(extract_store, tmp_path / "package")
+    fields = next(r for r in descriptor["resources"] if r["name"] == "roll_calls")["schema"]["fields"]
+    described = {f["name"]: f.get("description", "") for f in fields}
+    assert "joined the draft later" in described["additional_sponsors"] and "named on the draft" in described["sponsors"]
+    assert package.package_problems(descriptor) == []
+    restored = tmp_path / "restored.sqlite"
+    package.import_package(tmp_path / "package", restored)
+    assert_same_store(extract_store, restored)
+    (_, record), = store.load_observations(restored, "A/RES/75/3")
+    assert record.additional_sponsors == ("JAPAN", "ITALY")
+
+
+def test_an_older_package_without_the_column_imports_with_it_empty(extract_store, tmp_path):
+    folder = tmp_path / "package"
+    descriptor = package.export_package(extract_store, folder)
+    resource = next(r for r in descriptor["resources"] if r["name"] == "roll_calls")
+    table = pq.read_table(folder / "roll_calls.parquet").drop(["additional_sponsors"])
+    package._write_parquet(table, folder / "roll_calls.parquet")
+    data = (folder / "roll_calls.parquet").read_bytes()
+    resource["schema"]["fields"] = [f for f in resource["schema"]["fields"] if f["name"] != "additional_sponsors"]
+    resource.update(bytes=len(data), hash="sha256:" + hashlib.sha256(data).hexdigest())
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    restored = tmp_path / "restored.sqlite"
+    package.import_package(folder, restored)
+    calls = store.load_roll_calls(restored).set_index("symbol")
+    assert (calls["additional_sponsors"] == "").all()
+    assert calls.loc["A/RES/75/3", "sponsors"] == f"FRANCE|{EU}|ITALY"
+    assert set(sponsor_table(calls.reset_index())["role"]) == {"main"}
