@@ -143,3 +143,69 @@ def test_an_older_package_without_the_column_imports_with_it_empty(extract_store
     assert (calls["additional_sponsors"] == "").all()
     assert calls.loc["A/RES/75/3", "sponsors"] == f"FRANCE|{EU}|ITALY"
     assert set(sponsor_table(calls.reset_index())["role"]) == {"main"}
+
+
+# --- analysis and CLI ----------------------------------------------------------------------------
+
+
+def test_sponsor_table_gives_each_sponsor_its_role(extract_store):
+    table = sponsor_table(store.load_roll_calls(extract_store))
+    a = table[table["symbol"] == "A/RES/75/3"]
+    assert a[["country_code", "role", "position"]].values.tolist() == [
+        ["FRA", "main", 1], ["DEU", "main", 2], ["ITA", "main", 3], ["JPN", "additional", 4]]  # Italy counted once, as main
+    assert a.set_index("country_code").loc["DEU", "on_behalf_of"].endswith("EUROPEAN UNION")
+    b = table[table["symbol"] == "A/RES/75/4"]
+    assert b[["kind", "role"]].values.tolist() == [["body", "main"]]
+    c = table[table["symbol"] == "A/RES/75/5"]
+    assert c[["country_code", "role"]].values.tolist() == [["CHN", "main"], ["USA", "additional"], ["FRA", "additional"]]
+
+
+def test_cli_lists_the_role_and_counts_main_sponsors_only_on_request(extract_store, capsys):
+    db = ["--db", str(extract_store), "--format", "csv"]
+    assert analysis_main(["sponsors", "list", *db]) == 0
+    listed = pd.read_csv(io.StringIO(capsys.readouterr().out), comment="#")
+    assert listed["role"].value_counts().to_dict() == {"main": 5, "additional": 3}
+    assert analysis_main(["sponsors", "partners", "--country", "FRA", *db]) == 0
+    partners = pd.read_csv(io.StringIO(capsys.readouterr().out), comment="#")
+    assert sorted(partners["partner_code"]) == ["CHN", "DEU", "ITA", "JPN", "USA"]
+    assert analysis_main(["sponsors", "partners", "--country", "FRA", "--main-only", *db]) == 0
+    partners = pd.read_csv(io.StringIO(capsys.readouterr().out), comment="#")
+    assert sorted(partners["partner_code"]) == ["DEU", "ITA"]  # Japan joined A later; France joined C later
+    assert analysis_main(["sponsors", "network", "--main-only", *db]) == 0
+    network = pd.read_csv(io.StringIO(capsys.readouterr().out), comment="#")
+    assert sorted(zip(network["country_a"], network["country_b"])) == [("DEU", "FRA"), ("DEU", "ITA"), ("FRA", "ITA")]
+
+
+def test_main_only_is_documented_in_the_help(capsys):
+    with pytest.raises(SystemExit):
+        analysis_main(["sponsors", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--main-only" in text and "joined it later" in text
+
+
+# --- real data: A/RES/75/287 ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def session_75(tmp_path_factory):
+    """(store built from ../shared's extract of session 75, that extract's entry for A/RES/75/287)."""
+    path = UNXML_DIR / "75.json"
+    if not path.exists():
+        pytest.skip(f"needs the UN's extract {path} (../shared beside the checkout), which is absent here")
+    db = tmp_path_factory.mktemp("s75") / "store.sqlite"
+    import_files([path], db=db, show_progress=False)
+    entry = next(e for e in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if e["symbol"] == "A/RES/75/287")
+    return db, entry
+
+
+def test_a_res_75_287_main_and_additional_sponsors_match_the_extract(session_75):
+    db, entry = session_75
+    row = store.load_roll_calls(db).set_index("symbol").loc["A/RES/75/287"]
+    assert row["sponsors"].split("|") == entry["sponsors"]
+    assert row["additional_sponsors"].split("|") == entry["additional_sponsors"]
+    mine = sponsor_table(store.load_roll_calls(db), ["75"]).query("symbol == 'A/RES/75/287'")
+    assert mine[mine["role"] == "main"]["name"].tolist() == entry["sponsors"]
+    assert mine[mine["role"] == "additional"]["name"].tolist() == entry["additional_sponsors"]
+    # What the extract says, counted by hand on 2026-11-30: 53 on the draft, 5 joined later.
+    assert (len(entry["sponsors"]), len(entry["additional_sponsors"])) == (53, 5)
+    assert mine[mine["role"] == "additional"]["country_code"].tolist() == ["AGO", "AUS", "JPN", "MEX", "NZL"]
