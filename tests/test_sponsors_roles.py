@@ -209,3 +209,17 @@ def test_a_res_75_287_main_and_additional_sponsors_match_the_extract(session_75)
     # What the extract says, counted by hand on 2026-11-30: 53 on the draft, 5 joined later.
     assert (len(entry["sponsors"]), len(entry["additional_sponsors"])) == (53, 5)
     assert mine[mine["role"] == "additional"]["country_code"].tolist() == ["AGO", "AUS", "JPN", "MEX", "NZL"]
+
+
+def test_vote_page_shows_the_draft_sponsors_and_those_that_joined_later(full_store, monkeypatch):
+    from tests.dashboard_helpers import assert_clean, open_app
+
+    app = open_app(full_store, monkeypatch, page="resolutions", vote="A/RES/75/287")
+    assert_clean(app)
+    assert any(header.value == "Sponsors (58)" for header in app.subheader)
+    blocks = [block.value for block in app.markdown]
+    on_draft = next(text for text in blocks if text.startswith("**Sponsors (on the draft)** (53)"))
+    later = next(text for text in blocks if text.startswith("**Joined later** (5)"))
+    assert "Liechtenstein" in on_draft and "New Zealand" not in on_draft
+    assert all(name in later for name in ("Angola", "Australia", "Japan", "Mexico", "New Zealand"))
+    assert "Liechtenstein" not in later
