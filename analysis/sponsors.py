@@ -1,9 +1,10 @@
 """Co-sponsorship: who puts their name on the same draft resolutions, from session 74 (2019) on.
 
-The UN's extracts list, for every resolution, the sponsors named on the draft and the states that
-joined later ("additional sponsors"); the store keeps both, in that order, in `roll_calls.sponsors`
-("|"-joined), for the resolutions that went to a recorded vote. `sponsor_table` turns that text into
-member codes: a state tabling a draft for a group ("GUYANA (ON BEHALF OF ... THE GROUP OF 77 AND
+The UN's extracts list, for every resolution, the sponsors named on the draft (the main sponsors)
+and the states that joined later ("additional sponsors"); the store keeps them apart, "|"-joined, in
+`roll_calls.sponsors` and `roll_calls.additional_sponsors`, for the resolutions that went to a
+recorded vote. `sponsor_table` turns that text into member codes, each with its `role` (main or
+additional): a state tabling a draft for a group ("GUYANA (ON BEHALF OF ... THE GROUP OF 77 AND
 CHINA)") counts as Guyana, with the group kept in `on_behalf_of`; a draft "SUBMITTED BY THE
 PRESIDENT" or by a committee has no state sponsor; the State of Palestine, an observer state that
 sponsors drafts (and tables the Group of 77's in 2019) but has no vote, is kept as PSE.
@@ -133,35 +134,49 @@ def _parse_sponsor_uncached(name: str, day: str) -> list[tuple[str, str, str]]:
     return out
 
 
+ROLES = ("main", "additional")  # named on the draft; joined it later
+
+
 def sponsor_table(roll_calls: pd.DataFrame, sessions: list[str] | None = None) -> pd.DataFrame:
     """One row per (roll call, sponsor entry) of the roll calls that list sponsors.
 
-    Columns: roll_call_id, symbol, date, session, position (1 = first named; the extracts list the
-    original sponsors first, then the additional ones), name (as written), country_code ("" for a
-    body), on_behalf_of (the group a state tabled the draft for, or ""), kind (state / observer /
-    body / unknown). A state named twice on one draft counts once (its first entry). `sessions`
-    limits the roll calls (labels as in the store: "74", "ES-11").
+    Columns: roll_call_id, symbol, date, session, position (1 = first named: the main sponsors
+    first, then the additional ones, in the extract's order), role ("main": named on the draft;
+    "additional": joined it later), name (as written), country_code ("" for a body), on_behalf_of
+    (the group a state tabled the draft for, or ""), kind (state / observer / body / unknown). A
+    state named twice on one draft counts once, with its first entry (so a main sponsor the extract
+    lists again among the additional ones stays main). `sessions` limits the roll calls (labels as
+    in the store: "74", "ES-11").
+
+    `roll_calls` without an `additional_sponsors` column (or a store saved before the two lists were
+    kept apart, whose `sponsors` hold both) gives every entry the role "main".
     """
-    calls = roll_calls[roll_calls["sponsors"].fillna("").astype(str) != ""]
+    main = roll_calls["sponsors"].fillna("").astype(str)
+    additional = (roll_calls["additional_sponsors"].fillna("").astype(str) if "additional_sponsors" in roll_calls
+                  else pd.Series("", index=roll_calls.index))
+    keep = (main != "") | (additional != "")
     if sessions is not None:
-        calls = calls[calls["session"].astype(str).isin([str(s) for s in sessions])]
+        keep &= roll_calls["session"].astype(str).isin([str(s) for s in sessions])
+    calls = roll_calls[keep]
     rows = []
-    for roll_call_id, symbol, date, session, text in zip(calls["roll_call_id"], calls["symbol"].astype(str), calls["date"],
-                                                           calls["session"].astype(str), calls["sponsors"].astype(str)):
+    for roll_call_id, symbol, date, session, *texts in zip(calls["roll_call_id"], calls["symbol"].astype(str), calls["date"],
+                                                            calls["session"].astype(str), main[keep], additional[keep]):
         seen = set()
         position = 0
-        for name in filter(None, (part.strip() for part in text.split("|"))):
-            try:
-                parsed = parse_sponsor(name, date)
-            except UnknownSponsor:
-                parsed = [("", "", "unknown")]
-            for code, group, kind in parsed:
-                if code and code in seen:
-                    continue
-                seen.add(code)
-                position += 1
-                rows.append((roll_call_id, symbol, date, session, position, name, code, group, kind))
-    columns = ["roll_call_id", "symbol", "date", "session", "position", "name", "country_code", "on_behalf_of", "kind"]
+        for role, text in zip(ROLES, texts):
+            for name in filter(None, (part.strip() for part in text.split("|"))):
+                try:
+                    parsed = parse_sponsor(name, date)
+                except UnknownSponsor:
+                    parsed = [("", "", "unknown")]
+                for code, group, kind in parsed:
+                    if code and code in seen:
+                        continue
+                    seen.add(code)
+                    position += 1
+                    rows.append((roll_call_id, symbol, date, session, position, role, name, code, group, kind))
+    columns = ["roll_call_id", "symbol", "date", "session", "position", "role", "name", "country_code", "on_behalf_of",
+               "kind"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame

@@ -44,9 +44,9 @@ TABLE_DESCRIPTIONS = {
                     "why it was merged into a roll call under another symbol (one recorded vote, one roll call). "
                     "The raw record itself is left out.",
     "roll_calls": "One row per General Assembly resolution adopted by a recorded vote: symbol, date, session, "
-                  "title, agenda, meeting, draft, tallies, UN Digital Library record id, subjects, sponsors, SDGs "
-                  "(lists joined with '|'), the source its row was taken from, and a flag where its member votes "
-                  "do not add up to its tallies.",
+                  "title, agenda, meeting, draft, tallies, UN Digital Library record id, subjects, sponsors (those "
+                  "named on the draft), additional sponsors (those that joined later), SDGs (lists joined with '|'), "
+                  "the source its row was taken from, and a flag where its member votes do not add up to its tallies.",
     "votes": "One row per (roll call, member state): vote is Y (yes), N (no), A (abstain) or X (member present "
              "in the list but not voting); country_name as the source wrote it then; stated_intention is the "
              "Y/N/A a non-voting state later said it meant to cast.",
@@ -57,6 +57,15 @@ TABLE_DESCRIPTIONS = {
     "sources": "One row per file imported or response fetched to build the store, with its SHA-256 and row counts.",
     "disagreements": "One row per vote the sources record differently, saying how.",
     "meta": "The store's own stamps: data version, when it last changed, the country tables' checksum.",
+}
+
+# Fields whose meaning their name does not say (written into the descriptor's Table Schema).
+FIELD_DESCRIPTIONS = {
+    ("roll_calls", "sponsors"): "The states named on the draft resolution (its main sponsors), as the UN's extracts "
+                                "write them, joined with '|'; session 74 (2019) on. Rows a store saved before its "
+                                "schema version 3 hold the additional sponsors here too (additional_sponsors empty).",
+    ("roll_calls", "additional_sponsors"): "The states that joined the draft later (the extracts' additional "
+                                           "sponsors), as written, joined with '|'; empty where none joined.",
 }
 
 UNDL_TERMS = ("UN Digital Library (Dag Hammarskjöld Library), United Nations General Assembly Voting Data and "
@@ -140,6 +149,8 @@ def _read_table(conn: sqlite3.Connection, table: str) -> tuple[pa.Table, dict]:
             array = pa.array([None if v is None else str(v) for v in column], type=pa.string())
         arrays.append(array)
         described = {"name": name, "type": kind}
+        if (table, name) in FIELD_DESCRIPTIONS:
+            described["description"] = FIELD_DESCRIPTIONS[table, name]
         if not_null:
             described["constraints"] = {"required": True}
         schema_fields.append(described)
@@ -447,7 +458,7 @@ def _record_observations(conn: sqlite3.Connection, observations: pa.Table | None
         rows = []
         for call in chunk:
             values = {k: v for k, v in call.items() if k in roll_call_fields}
-            for name in ("subjects", "sponsors", "sdgs"):
+            for name in ("subjects", "sponsors", "additional_sponsors", "sdgs"):
                 if name in values:
                     values[name] = tuple(values[name].split("|")) if values[name] else ()
             records = by_roll_call.get(call["roll_call_id"])

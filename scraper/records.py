@@ -36,6 +36,9 @@ class RollCall:
 
     `symbol` is normalised by `scraper.symbols.normalise_symbol`. Tallies are the source's own
     numbers (None where the source gives none). `votes` may be empty when a source gives counts only.
+    `sponsors` are the states named on the draft (the main sponsors); `additional_sponsors` those
+    that joined later, as the UN's extracts list them apart (empty in records saved before the two
+    were kept apart: those hold both lists in `sponsors`).
     """
 
     symbol: str
@@ -56,3 +59,4 @@ class RollCall:
     votes: list[MemberVote] = field(default_factory=list)
     sponsors: tuple[str, ...] = ()
     sdgs: tuple[str, ...] = ()
+    additional_sponsors: tuple[str, ...] = ()  # last, with a default: older encoded records still decode

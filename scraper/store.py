@@ -30,7 +30,7 @@ from scraper.records import MemberVote, RollCall
 from scraper.symbols import normalise_symbol, parse_symbol
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Which source's observation of a vote becomes the store's row, best first. The Library's voting
 # records list every member (non-voting ones too) under the Library's own codes; the UN's extracts
@@ -190,6 +190,12 @@ _MIGRATIONS: dict[int, str] = {
         sources      TEXT NOT NULL,
         detail       TEXT NOT NULL
     );
+    """,
+    # Version 3: the states that joined a draft later (the extracts' "additional sponsors") kept apart
+    # from those named on it. Rows saved before keep both lists in `sponsors`, this column empty, until
+    # the extracts are imported again into a new store (their kept records do not hold the split either).
+    3: """
+    ALTER TABLE roll_calls ADD COLUMN additional_sponsors TEXT NOT NULL DEFAULT ''
     """,
 }
 
@@ -362,7 +368,10 @@ def _migrate(conn: sqlite3.Connection) -> None:
             conn.execute(f"PRAGMA user_version = {target}")
             if target == 1:
                 _refresh_country_tables(conn)
-            if target == 2:
+            # Version 2's rebuild of the roll calls from the kept records writes every column this code
+            # knows, so it runs once the newest schema is in place (with the last step, in its transaction).
+            if target == SCHEMA_VERSION and conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'observations_v1'").fetchone():
                 _replay_observations(conn)
 
 
@@ -582,10 +591,11 @@ def _settle(conn: sqlite3.Connection, roll_call_id: int, *, new: bool = False, l
     conn.execute(
         "UPDATE roll_calls SET undl_id = ?, date = ?, session = ?, title = ?, agenda = ?, subjects = ?, meeting = ?,"
         " draft = ?, committee_report = ?, yes = ?, no = ?, abstain = ?, non_voting = ?, members = ?, sponsors = ?,"
-        " sdgs = ?, source = ?, flag = ?, kind = ?, excluded = ? WHERE roll_call_id = ?",
+        " sdgs = ?, source = ?, flag = ?, kind = ?, excluded = ?, additional_sponsors = ? WHERE roll_call_id = ?",
         (merged.undl_id, merged.date, parse_symbol(name).session or merged.session, merged.title, merged.agenda,
          "|".join(merged.subjects), merged.meeting, merged.draft, merged.committee_report, *tallies,
-         "|".join(merged.sponsors), "|".join(merged.sdgs), kind, flag, parse_symbol(name).kind, excluded, roll_call_id),
+         "|".join(merged.sponsors), "|".join(merged.sdgs), kind, flag, parse_symbol(name).kind, excluded,
+         "|".join(merged.additional_sponsors), roll_call_id),
     )
     if not new:
         conn.execute("DELETE FROM votes WHERE roll_call_id = ?", (roll_call_id,))
@@ -724,9 +734,13 @@ def _fill_blanks(chosen: RollCall, others: list[RollCall]) -> RollCall:
     """The chosen record, with metadata it lacks (subjects, sponsors, undl_id…) taken from the others."""
     values = _fields_of(chosen)
     for other in others:
-        for name in ("undl_id", "title", "agenda", "subjects", "meeting", "draft", "committee_report", "sponsors", "sdgs"):
+        for name in ("undl_id", "title", "agenda", "subjects", "meeting", "draft", "committee_report", "sdgs"):
             if not values[name]:
                 values[name] = getattr(other, name)
+        # The main and additional sponsors come together from one record: one source's main sponsors
+        # beside another's latecomers would be neither source's list.
+        if not (values["sponsors"] or values["additional_sponsors"]) and (other.sponsors or other.additional_sponsors):
+            values["sponsors"], values["additional_sponsors"] = other.sponsors, other.additional_sponsors
     return RollCall(**values)
 
 
@@ -767,8 +781,9 @@ def _encode(roll_call: RollCall) -> bytes:
 def _decode(payload: bytes) -> RollCall:
     values = json.loads(zlib.decompress(payload))
     values["votes"] = [MemberVote(*v) for v in values["votes"]]
-    for name in ("subjects", "sponsors", "sdgs"):
-        values[name] = tuple(values[name])
+    for name in ("subjects", "sponsors", "sdgs", "additional_sponsors"):
+        if name in values:  # a record encoded before a field existed decodes with its default
+            values[name] = tuple(values[name])
     return RollCall(**values)
 
 
@@ -898,7 +913,8 @@ def load_roll_calls(db=None, *, all_kinds: bool = False) -> pd.DataFrame:
     with _reading(db) as conn:
         frame = pd.read_sql_query(
             "SELECT roll_call_id, symbol, undl_id, date, session, title, agenda, subjects, meeting, draft,"
-            " committee_report, yes, no, abstain, non_voting, members, sponsors, sdgs, source, flag, kind, excluded"
+            " committee_report, yes, no, abstain, non_voting, members, sponsors, additional_sponsors, sdgs, source, flag,"
+            " kind, excluded"
             f" FROM roll_calls{where} ORDER BY date, roll_call_id", conn)
     frame["date"] = pd.to_datetime(frame["date"])
     for column in ("undl_id", "yes", "no", "abstain", "non_voting", "members"):

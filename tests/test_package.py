@@ -72,6 +72,10 @@ def test_round_trip_of_the_real_store_vote_for_vote(full_store, tmp_path):
     assert rows["votes"] == conn.execute("SELECT COUNT(*) FROM votes").fetchone()[0]
     assert rows["roll_calls"] == conn.execute("SELECT COUNT(*) FROM roll_calls").fetchone()[0]
     conn.close()
+    # The sponsors that joined a draft later travel in their own column (sessions 74 on).
+    restored_calls = store.load_roll_calls(restored).set_index("symbol")
+    assert restored_calls.loc["A/RES/75/287", "additional_sponsors"] == "ANGOLA|AUSTRALIA|JAPAN|MEXICO|NEW ZEALAND"
+    assert (restored_calls["additional_sponsors"] != "").sum() > 100
     # Each vote's row is recorded as its source's observation: importing the UN's extract of
     # session 77 again re-ranks against it, and the Library's row (rank 0) stays.
     from tests.conftest import UNXML_DIR

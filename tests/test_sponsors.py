@@ -93,6 +93,7 @@ def test_sponsors_of_a_res_75_287_match_the_extract(full_store):
     assert mine["name"].tolist() == listed  # main sponsors, then additional ones, in the extract's order
     assert mine["country_code"].tolist() == EXPECTED_75_287
     assert (mine["kind"] == "state").all() and mine["position"].tolist() == list(range(1, 59))
+    assert mine["role"].tolist() == ["main"] * len(entry["sponsors"]) + ["additional"] * len(entry["additional_sponsors"])
     everything = sponsor_table(load_roll_calls(full_store))
     assert (everything["kind"] == "unknown").mean() < 0.001  # 1 entry of 23,000 ("THE OF KOREA")
     assert set(everything["session"]) <= {"74", "75", "76", "77", "78", "79", "80", "ES-10", "ES-11"}

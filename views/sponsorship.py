@@ -89,7 +89,8 @@ def country_section(context, country: str, names: dict[str, str]) -> None:
 
 
 def vote_sponsors(context, symbol: str, names: dict[str, str]) -> None:
-    """The sponsor list of one vote (under its member votes on the Resolutions page)."""
+    """The sponsor list of one vote (under its member votes on the Resolutions page): the states named
+    on the draft, then those that joined later, apart."""
     table = sponsor_table(context.db, context.version)
     mine = table[table["symbol"] == symbol]
     if mine.empty:
@@ -97,12 +98,33 @@ def vote_sponsors(context, symbol: str, names: dict[str, str]) -> None:
     states = mine[mine["country_code"] != ""]
     st.subheader(f"Sponsors ({len(states)})")
     groups = {group for group in mine["on_behalf_of"] if group}
+    # A store saved before the two lists were kept apart holds every sponsor as "main": no draft in it
+    # has a latecomer, so one list is all it can honestly show.
+    split = bool((table["role"] == "additional").any())
+    if not split:
+        st.markdown(_sponsor_names(states, names) or "—")
+        st.caption("The countries that put their name on the draft resolution to back it, as the UN's extract "
+                   "lists them" + (" (a country tabling a draft for a group is listed once, with the group)." if groups else "."))
+    else:
+        st.caption("Sponsors are the countries that put their name on a draft resolution to back it. Some signed it "
+                   "before it was handed in; others added their name after it was published."
+                   + (" A country that tabled the draft for a group is shown with the group." if groups else ""))
+        main, later = states[states["role"] == "main"], states[states["role"] == "additional"]
+        st.markdown(f"**Sponsors (on the draft)** ({len(main)}): the countries named on the draft when it was "
+                    f"handed in. {_sponsor_names(main, names) or 'None.'}")
+        if later.empty:
+            st.markdown("**Joined later** (0): no other country added its name.")
+        else:
+            st.markdown(f"**Joined later** ({len(later)}): countries that added their name after the draft was "
+                        f"published. {_sponsor_names(later, names)}")
+    if (mine["kind"] == "body").any():
+        st.caption("Submitted by an officer of the Assembly or a committee.")
+
+
+def _sponsor_names(states: pd.DataFrame, names: dict[str, str]) -> str:
+    """The states' names, comma-separated, each with "(observer)" or its group where it has one."""
     parts = []
     for code, group, kind in zip(states["country_code"], states["on_behalf_of"], states["kind"]):
         label = names.get(code, code) + (" (observer)" if kind == "observer" else "")
         parts.append(f"{label} ({group.lower()})" if group else label)
-    st.markdown(", ".join(parts).replace("[", "(").replace("]", ")") or "—")
-    if (mine["kind"] == "body").any():
-        st.caption("Submitted by an officer of the Assembly or a committee.")
-    st.caption("The states named on the draft, then those that joined later, as the UN's extract lists them"
-               + (" (a state tabling a draft for a group is listed once, with the group)." if groups else "."))
+    return ", ".join(parts).replace("[", "(").replace("]", ")")

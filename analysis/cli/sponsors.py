@@ -16,15 +16,20 @@ VIEWS = ("list", "network", "communities", "partners", "not-yes", "compare")
 def register(commands, common: argparse.ArgumentParser, clustering: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
         "sponsors", parents=[common, clustering], help="co-sponsorship: who sponsors drafts together (sessions 74 on)",
-        description="list: one row per (resolution, sponsor), names normalised to member codes; "
+        description="list: one row per (resolution, sponsor), names normalised to member codes, with its role "
+                    "(main: named on the draft; additional: joined it later); "
                     "network: one row per pair of states with the drafts they sponsored together; "
                     "communities: the co-sponsorship blocs; partners: --country's top co-sponsors; "
                     "not-yes: sponsors that did not vote Yes on their own draft; "
-                    "compare: each state's co-sponsorship bloc beside its vote bloc.")
+                    "compare: each state's co-sponsorship bloc beside its vote bloc. "
+                    "Every view counts main and additional sponsors alike unless --main-only.")
     parser.add_argument("view", nargs="?", choices=VIEWS, default="list")
     parser.add_argument("--top", type=int, default=10, metavar="N", help="partners: the N closest co-sponsors (default 10)")
     parser.add_argument("--min-drafts", type=int, default=3, metavar="N",
                         help="communities, compare: only states that sponsored at least N drafts (default 3)")
+    parser.add_argument("--main-only", action="store_true",
+                        help="count only the main sponsors, the states named on the draft, and leave out the "
+                             "additional sponsors that joined it later (every view; e.g. partners, network)")
     parser.set_defaults(run=run)
 
 
@@ -42,6 +47,8 @@ def run(ctx: Context) -> pd.DataFrame:
     if ctx.end:
         calls = calls[calls["date"] <= pd.Timestamp(ctx.end)]
     table = sponsors.sponsor_table(calls, ctx.sessions)
+    if args.main_only:
+        table = table[table["role"] == "main"].reset_index(drop=True)
     if table.empty:
         raise SelectionError("No resolution in the selection lists its sponsors (the UN's extracts give them from session 74, 2019).")
     country = ctx.country() if args.country else None

@@ -118,7 +118,8 @@ def _roll_call(entry: dict, where: str) -> RollCall:
         non_voting=len(members) - (yes or 0) - (no or 0) - (abstain or 0),
         members=len(members),
         votes=votes,
-        sponsors=_strings(entry, "sponsors", where) + _strings(entry, "additional_sponsors", where),
+        sponsors=_strings(entry, "sponsors", where),
+        additional_sponsors=_strings(entry, "additional_sponsors", where),
         sdgs=tuple(str(s) for s in _list(entry, "SDGs", where) if isinstance(s, (str, int)) and not isinstance(s, bool)),
     )
 
