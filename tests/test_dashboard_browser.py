@@ -74,6 +74,13 @@ def test_shared_link_shows_blocs_map_and_follows_a_control(page, full_dashboard)
     assert any(url.endswith("/app/static/world_110m.json") for url in page.requests)
     assert only_local_requests(page, full_dashboard) == []
     assert "from=2015" in page.url and "to=2025" in page.url and "topic=human-rights" in page.url
+    # The tiny map that starts plotly.js early (views/chart_library.start_loading) is drawn but takes
+    # no room: no white box under the navigation.
+    preload = page.evaluate("() => { const e = document.querySelector('[data-testid=stSidebar] .st-key-chart_library');"
+                            " return e && {height: e.getBoundingClientRect().height, drawn: e.querySelectorAll('.main-svg').length,"
+                            " visibility: getComputedStyle(e).visibility}; }")
+    assert preload == {"height": 0, "drawn": preload and preload["drawn"], "visibility": "hidden"}, preload
+    assert preload["drawn"] > 0, preload
     page.screenshot(path=str(ARTIFACTS / "dashboard-blocs.png"), full_page=False)
 
     # Change the measure; the URL follows and the page redraws without error.
