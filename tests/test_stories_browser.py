@@ -71,6 +71,18 @@ def test_a_story_link_walks_with_next_and_its_handout_opens_offline(browser, ful
     sheet.screenshot(path=str(ARTIFACTS / "stories-handout.png"))
     offline.close()
 
+    # On a phone the charts shrink to the screen; their axis labels must still be readable (they were
+    # 7 px high, drawn at 15 units of a 760-unit picture): at least 11 px, none wider than the screen.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, offline=True)
+    sheet = phone.new_page()
+    sheet.goto(saved.as_uri())
+    labels = sheet.evaluate("() => [...document.querySelectorAll('figure svg text')].filter(t => t.getBBox().width"
+                            " && getComputedStyle(t).display !== 'none').map(t => t.getBoundingClientRect().height)")
+    assert labels and min(labels) >= 11, labels
+    assert sheet.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    sheet.locator("figure:has(svg text)").first.screenshot(path=str(ARTIFACTS / "stories-handout-chart-390.png"))
+    phone.close()
+
 
 def test_the_story_page_fits_a_phone(browser, full_dashboard):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
