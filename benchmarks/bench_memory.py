@@ -25,9 +25,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-from websockets.sync.client import connect  # noqa: E402
+from tests.dashboard_helpers import of_kind, run_in_session  # noqa: E402
 
 PAGES = ("blocs", "outliers", "resolutions", "countries", "compare", "about")
 
@@ -50,23 +48,8 @@ def query(number: int) -> str:
 def one_session(base: str, number: int) -> tuple[float, list[str]]:
     """(seconds the run took, the exceptions it showed)."""
     started = time.perf_counter()
-    errors = []
-    with connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"], max_size=None,
-                 open_timeout=60) as session:
-        message = BackMsg()
-        message.rerun_script.query_string = query(number)
-        session.send(message.SerializeToString())
-        while True:
-            forward = ForwardMsg()
-            forward.ParseFromString(session.recv(timeout=300))
-            kind = forward.WhichOneof("type")
-            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = forward.delta.new_element
-                if element.WhichOneof("type") == "exception":
-                    errors.append(element.exception.message)
-            if kind == "script_finished" and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                break
-    return time.perf_counter() - started, errors
+    elements = run_in_session(base, query(number), open_timeout=60, timeout=300)
+    return time.perf_counter() - started, [exception.message for exception in of_kind(elements, "exception")]
 
 
 def main() -> int:

@@ -2,7 +2,8 @@
 
 `full_store` builds the store from the real files once per test session; `small_store` builds one
 from a small bulk file that `write_small_bulk_file` writes in the real layout, so tests that need a
-store run everywhere.
+store run everywhere. For the browser tests: `browser` (headless Chromium) and `full_dashboard` (the
+dashboard served on the full store).
 """
 from __future__ import annotations
 
@@ -51,6 +52,27 @@ def full_store(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("full") / "unvotes.sqlite"
     import_files([BULK_FILE, *sorted(UNXML_DIR.glob("*.json"))], db=db, show_progress=False)
     return db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, one per test module (skips without it or without playwright)."""
+    from tests.dashboard_helpers import launch_chromium  # imports Streamlit: only for the tests that ask
+
+    yield from launch_chromium()
+
+
+@pytest.fixture(scope="module")
+def full_dashboard(full_store, request):
+    """The address of the dashboard served by `streamlit run` on 127.0.0.1, reading the full store;
+    one server per test module, its output in artifacts/streamlit-<module>.log."""
+    from tests.dashboard_helpers import ARTIFACTS, CHROMIUM, serving
+
+    if not CHROMIUM.exists():  # no browser to look at it: don't start a server for nothing
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serving(full_store, ARTIFACTS / f"streamlit-{request.module.__name__.rpartition('.')[2]}.log") as base:
+        yield base
 
 
 # Countries of the small store: (code, name as the Library writes it, bloc). Votes follow the bloc's

@@ -1,4 +1,5 @@
-"""What the dashboard's tests share: running it headless (AppTest) and serving it with `streamlit run`."""
+"""What the dashboard's tests share: running it headless (AppTest), serving it with `streamlit run`,
+talking to that server as a browser tab does, and driving Debian's Chromium."""
 from __future__ import annotations
 
 import os
@@ -7,13 +8,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DASHBOARD = str(REPOSITORY / "dashboard.py")
+ARTIFACTS = REPOSITORY / "artifacts"  # the browser tests' screenshots and server logs (ignored by git)
 
 
 def open_app(db: Path, monkeypatch, **params: str) -> AppTest:
@@ -70,6 +76,55 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@contextmanager
+def serving(db: Path, log_path: Path) -> Iterator[str]:
+    """The dashboard served by `streamlit run` on 127.0.0.1, reading store `db`, its output in
+    `log_path`; yields its address and stops it on leaving. Fails the test if it does not start."""
+    import pytest
+
+    with log_path.open("w") as log:
+        process, base = start_dashboard(db, log)
+        try:
+            if base is None:
+                log.flush()
+                pytest.fail(f"streamlit did not start within 60 s:\n{log_path.read_text()[-3000:]}")
+            yield base
+        finally:
+            stop(process)
+
+
+def run_in_session(base: str, query_string: str, *, clear_cache: bool = False, open_timeout: float = 30,
+                   timeout: float = 60) -> list:
+    """Open a session on the server at `base` as a browser tab does (Streamlit's own websocket
+    protocol), run the script with `query_string`, and return every element (`Element` message) the
+    server sent until the run finished. `clear_cache` first asks the server to clear its caches (the
+    "Clear cache" of Streamlit's menu); `timeout` bounds the wait for each message."""
+    from websockets.sync.client import connect
+
+    elements = []
+    with connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"], max_size=None,
+                 open_timeout=open_timeout) as session:
+        if clear_cache:
+            session.send(BackMsg(clear_cache=True).SerializeToString())
+        message = BackMsg()
+        message.rerun_script.query_string = query_string
+        session.send(message.SerializeToString())
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(session.recv(timeout=timeout))
+            kind = forward.WhichOneof("type")
+            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                elements.append(forward.delta.new_element)
+            # A `?page=` that switches page ends the first run early and starts another.
+            if kind == "script_finished" and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return elements
+
+
+def of_kind(elements: list, name: str) -> list:
+    """The `name` part ("metric", "exception", "markdown"…) of each element of that kind."""
+    return [getattr(element, name) for element in elements if element.WhichOneof("type") == name]
 
 
 # --- the real browser: Debian's Chromium driven by playwright (never a browser of playwright's own) ---

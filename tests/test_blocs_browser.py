@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_dashboard_browser import ARTIFACTS, CHROMIUM_ARGS, CHROMIUM, assert_no_error, wait_until_idle
-from tests.test_dashboard_browser import browser, server  # noqa: F401  (the shared fixtures)
+from tests.dashboard_helpers import ARTIFACTS
+from tests.test_dashboard_browser import assert_no_error, wait_until_idle
 
 pytestmark = pytest.mark.timeout(300)
 
 
-def open_blocs(browser, server, width: int, link: str):  # noqa: F811
+def open_blocs(browser, full_dashboard, width: int, link: str):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(f"{server}/{link}")
+    page.goto(f"{full_dashboard}/{link}")
     page.get_by_text("What divides the blocs").wait_for(timeout=120_000)
     wait_until_idle(page, timeout=120_000)
     return context, page, errors
 
 
-def test_blocs_page_fits_a_phone_and_explains_the_blocs(browser, server):  # noqa: F811
-    context, page, errors = open_blocs(browser, server, 390, "?from=2015&to=2025")
+def test_blocs_page_fits_a_phone_and_explains_the_blocs(browser, full_dashboard):
+    context, page, errors = open_blocs(browser, full_dashboard, 390, "?from=2015&to=2025")
     try:
         assert_no_error(page)
         assert not errors, errors
@@ -44,8 +44,8 @@ def test_blocs_page_fits_a_phone_and_explains_the_blocs(browser, server):  # noq
         context.close()
 
 
-def test_a_dividing_vote_opens_from_the_keyboard(browser, server):  # noqa: F811
-    context, page, errors = open_blocs(browser, server, 1280, "?from=2015&to=2025")
+def test_a_dividing_vote_opens_from_the_keyboard(browser, full_dashboard):
+    context, page, errors = open_blocs(browser, full_dashboard, 1280, "?from=2015&to=2025")
     try:
         page.screenshot(path=str(ARTIFACTS / "blocs-1280.png"), full_page=True)
         # From the pair chooser, Tab moves to the first dividing vote's link.

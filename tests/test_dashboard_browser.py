@@ -15,37 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop, CHROMIUM, CHROMIUM_ARGS, IDLE, launch_chromium
+from tests.dashboard_helpers import ARTIFACTS, IDLE
 
-ARTIFACTS = REPOSITORY / "artifacts"
 SHARED_LINK = "?page=blocs&from=2015&to=2025&topic=human-rights"
 MAP_SHAPES = "path.choroplethlocation"  # one SVG path per country a plotly choropleth drew
 
 pytestmark = pytest.mark.timeout(300)
 
 
-@pytest.fixture(scope="module")
-def server(full_store):
-    """The dashboard served by `streamlit run` on 127.0.0.1, reading the full store."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-server.log", "w")
-    process, base = start_dashboard(full_store, log)
-    if base is None:
-        pytest.fail(f"streamlit did not start within 60 s; see {ARTIFACTS / 'streamlit-server.log'}")
-    yield base
-    stop(process)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium()
-
-
 @pytest.fixture()
-def page(browser, server):
+def page(browser, full_dashboard):
     """A fresh tab that records every request it makes."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     tab = context.new_page()
@@ -77,9 +56,9 @@ def only_local_requests(page, base: str) -> list[str]:
     return [url for url in page.requests if not url.startswith((base, "data:", "blob:", "about:"))]
 
 
-def test_shared_link_shows_blocs_map_and_follows_a_control(page, server):
+def test_shared_link_shows_blocs_map_and_follows_a_control(page, full_dashboard):
     started = time.monotonic()
-    page.goto(server + "/" + SHARED_LINK)
+    page.goto(full_dashboard + "/" + SHARED_LINK)
     page.wait_for_function(f"() => document.querySelectorAll('{MAP_SHAPES}').length > 150", timeout=90_000)
     wait_until_idle(page)
     assert_no_error(page)
@@ -93,8 +72,15 @@ def test_shared_link_shows_blocs_map_and_follows_a_control(page, server):
     assert "United States" in text
     # The map's shapes came from the app itself: nothing was fetched from another host.
     assert any(url.endswith("/app/static/world_110m.json") for url in page.requests)
-    assert only_local_requests(page, server) == []
+    assert only_local_requests(page, full_dashboard) == []
     assert "from=2015" in page.url and "to=2025" in page.url and "topic=human-rights" in page.url
+    # The tiny map that starts plotly.js early (views/chart_library.start_loading) is drawn but takes
+    # no room: no white box under the navigation.
+    preload = page.evaluate("() => { const e = document.querySelector('[data-testid=stSidebar] .st-key-chart_library');"
+                            " return e && {height: e.getBoundingClientRect().height, drawn: e.querySelectorAll('.main-svg').length,"
+                            " visibility: getComputedStyle(e).visibility}; }")
+    assert preload == {"height": 0, "drawn": preload and preload["drawn"], "visibility": "hidden"}, preload
+    assert preload["drawn"] > 0, preload
     page.screenshot(path=str(ARTIFACTS / "dashboard-blocs.png"), full_page=False)
 
     # Change the measure; the URL follows and the page redraws without error.
@@ -108,8 +94,8 @@ def test_shared_link_shows_blocs_map_and_follows_a_control(page, server):
     print(f"first render of the shared link: {first_render:.1f} s")
 
 
-def test_vote_page_maps_each_state_and_downloads_its_votes(page, server):
-    page.goto(server + "/resolutions?vote=A/RES/75/287")
+def test_vote_page_maps_each_state_and_downloads_its_votes(page, full_dashboard):
+    page.goto(full_dashboard + "/resolutions?vote=A/RES/75/287")
     page.wait_for_function(f"() => document.querySelectorAll('{MAP_SHAPES}').length > 150", timeout=60_000)
     wait_until_idle(page)
     assert_no_error(page)
@@ -123,7 +109,7 @@ def test_vote_page_maps_each_state_and_downloads_its_votes(page, server):
     votes = {row["country_code"]: row["vote"] for row in rows}
     assert votes["BLR"] == "N" and votes["MMR"] == "Y" and votes["CHN"] == "A"
     assert sum(1 for vote in votes.values() if vote == "N") == 1
-    assert only_local_requests(page, server) == []
+    assert only_local_requests(page, full_dashboard) == []
 
 
 @pytest.mark.parametrize("name, path, expect", [
@@ -132,8 +118,8 @@ def test_vote_page_maps_each_state_and_downloads_its_votes(page, server):
     ("compare", "/compare?countries=USA,RUS&from=2015&to=2025", "United States and Russia"),
     ("about", "/about", "About the data"),
 ])
-def test_every_page_draws_in_the_browser(page, server, name, path, expect):
-    page.goto(server + path)
+def test_every_page_draws_in_the_browser(page, full_dashboard, name, path, expect):
+    page.goto(full_dashboard + path)
     page.wait_for_selector(f"h1:has-text('{expect}')", timeout=60_000)
     if name == "countries":  # the agreement-over-time chart, before the (slow, first-time) ideal points
         page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
@@ -142,11 +128,11 @@ def test_every_page_draws_in_the_browser(page, server, name, path, expect):
         wait_until_idle(page)
     assert_no_error(page)
     page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=False)
-    assert only_local_requests(page, server) == []
+    assert only_local_requests(page, full_dashboard) == []
 
 
-def test_bad_link_gives_a_notice_not_a_traceback(page, server):
-    page.goto(server + "/?from=2030&to=1900&topic=astrology&k=" + "x" * 5000)
+def test_bad_link_gives_a_notice_not_a_traceback(page, full_dashboard):
+    page.goto(full_dashboard + "/?from=2030&to=1900&topic=astrology&k=" + "x" * 5000)
     wait_until_idle(page)
     page.wait_for_selector("[data-testid='stAlert']", timeout=30_000)
     assert_no_error(page)

@@ -24,14 +24,11 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
-from websockets.sync.client import connect
 
 from scraper import store
 from tests.conftest import write_small_bulk_file
-from tests.dashboard_helpers import DASHBOARD, REPOSITORY, start_dashboard, stop
+from tests.dashboard_helpers import DASHBOARD, REPOSITORY, of_kind, run_in_session, start_dashboard, stop
 
 # About shows the data version and the number of votes; Blocs is the page a link opens by default.
 PAGES = ("about", "blocs", "resolutions", "about")
@@ -112,31 +109,14 @@ def render_headless(page: str, *, cold: bool) -> Render:
 
 
 def render_on_server(base: str, page: str, *, cold: bool) -> Render:
-    """Open a session on the running server as a browser tab does, run the page, and collect what
-    the server sent until the run finished. `cold` first asks the server to clear its caches (the
-    "Clear cache" of Streamlit's menu)."""
-    elements = []
-    with connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"], max_size=None,
-                 open_timeout=30) as session:
-        if cold:
-            session.send(BackMsg(clear_cache=True).SerializeToString())
-        message = BackMsg()
-        message.rerun_script.query_string = f"page={page}"
-        session.send(message.SerializeToString())
-        while True:
-            forward = ForwardMsg()
-            forward.ParseFromString(session.recv(timeout=60))
-            kind = forward.WhichOneof("type")
-            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                elements.append(forward.delta.new_element)
-            # `?page=about` switches page, which ends the first run early and starts another.
-            if kind == "script_finished" and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                break
-    of_kind = lambda name: [getattr(element, name) for element in elements if element.WhichOneof("type") == name]  # noqa: E731
-    votes = [metric.body for metric in of_kind("metric") if metric.label == "Recorded votes"]
-    titles = [heading.body for heading in of_kind("heading") if heading.tag == "h1"]
-    return Render("server", page, titles[0] if titles else "", shown_version([m.body for m in of_kind("markdown")]),
-                  votes[0] if votes else None, [exception.message for exception in of_kind("exception")])
+    """Run the page in a session on the running server, as a browser tab does; `cold` first asks
+    the server to clear its caches."""
+    elements = run_in_session(base, f"page={page}", clear_cache=cold)
+    votes = [metric.body for metric in of_kind(elements, "metric") if metric.label == "Recorded votes"]
+    titles = [heading.body for heading in of_kind(elements, "heading") if heading.tag == "h1"]
+    return Render("server", page, titles[0] if titles else "",
+                  shown_version([m.body for m in of_kind(elements, "markdown")]), votes[0] if votes else None,
+                  [exception.message for exception in of_kind(elements, "exception")])
 
 
 def timed(render, **kwargs) -> Render:

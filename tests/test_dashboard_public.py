@@ -13,16 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import start_dashboard, stop, IDLE, launch_chromium
+from tests.dashboard_helpers import start_dashboard, stop, IDLE
 
 SHARED_LINK = "/?from=2015&to=2024&topic=human-rights"
 
 pytestmark = pytest.mark.timeout(600)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium()
 
 
 def serve(db: Path, log_path: Path):

@@ -11,16 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop, launch_chromium
+from tests.dashboard_helpers import ARTIFACTS, start_dashboard, stop
 from tests.test_dashboard_browser import MAP_SHAPES, assert_no_error, wait_until_idle
 
-ARTIFACTS = REPOSITORY / "artifacts"
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium()
 
 
 def serve(db: Path, name: str):

@@ -293,7 +293,8 @@ def test_a_trickle_ends_at_the_request_deadline(server):
     with PoliteSession(request_deadline=3, **FAST) as http:
         with pytest.raises(DeadlineExceeded, match="took more than 3 s"):
             http.get(f"{server.url}/trickle")
-    assert 2.5 < time.monotonic() - started < 8
+    # About 3 s; without the deadline the trickle never ends. The upper bound leaves room for a busy machine.
+    assert 2.5 < time.monotonic() - started < 15
 
 
 def test_the_run_deadline_stops_further_requests(server):

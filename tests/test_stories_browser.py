@@ -6,35 +6,12 @@ Skips without ../shared (the full store) or without Debian's chromium.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.dashboard_helpers import REPOSITORY, start_dashboard, stop, CHROMIUM, IDLE, launch_chromium
+from tests.dashboard_helpers import ARTIFACTS, IDLE
 from views.stories import STORIES_DIR, load_stories
 
-ARTIFACTS = REPOSITORY / "artifacts"
-
 pytestmark = [pytest.mark.timeout(300), pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def server(full_store):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-stories-server.log", "w")
-    process, base = start_dashboard(full_store, log)
-    if base is None:
-        pytest.fail(f"streamlit did not start within 60 s; see {ARTIFACTS / 'streamlit-stories-server.log'}")
-    yield base
-    stop(process)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium()
 
 
 def wait_for_step(page, number: int, heading: str) -> None:
@@ -44,13 +21,13 @@ def wait_for_step(page, number: int, heading: str) -> None:
     page.wait_for_function(IDLE, timeout=60_000)
 
 
-def test_a_story_link_walks_with_next_and_its_handout_opens_offline(browser, server, tmp_path):
+def test_a_story_link_walks_with_next_and_its_handout_opens_offline(browser, full_dashboard, tmp_path):
     story = next(story for story in load_stories(STORIES_DIR)[0] if story.slug == "myanmar-2021")
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{server}/stories?story={story.slug}&step=1")
+    page.goto(f"{full_dashboard}/stories?story={story.slug}&step=1")
     wait_for_step(page, 1, story.steps[0].heading)
     assert page.locator("[data-testid='stException']").count() == 0
     page.locator("[data-testid='stImage'] img").wait_for(timeout=30_000)  # the step's picture
@@ -63,7 +40,7 @@ def test_a_story_link_walks_with_next_and_its_handout_opens_offline(browser, ser
         assert page.locator("[data-testid='stException']").count() == 0
         assert step.question[:40] in page.inner_text("body")
     assert page.get_by_role("button", name="Next").is_disabled()
-    assert [url for url in requests if not url.startswith((server, "data:", "blob:", "about:"))] == []
+    assert [url for url in requests if not url.startswith((full_dashboard, "data:", "blob:", "about:"))] == []
 
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Download this story as a handout").click()
@@ -94,12 +71,24 @@ def test_a_story_link_walks_with_next_and_its_handout_opens_offline(browser, ser
     sheet.screenshot(path=str(ARTIFACTS / "stories-handout.png"))
     offline.close()
 
+    # On a phone the charts shrink to the screen; their axis labels must still be readable (they were
+    # 7 px high, drawn at 15 units of a 760-unit picture): at least 11 px, none wider than the screen.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, offline=True)
+    sheet = phone.new_page()
+    sheet.goto(saved.as_uri())
+    labels = sheet.evaluate("() => [...document.querySelectorAll('figure svg text')].filter(t => t.getBBox().width"
+                            " && getComputedStyle(t).display !== 'none').map(t => t.getBoundingClientRect().height)")
+    assert labels and min(labels) >= 11, labels
+    assert sheet.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    sheet.locator("figure:has(svg text)").first.screenshot(path=str(ARTIFACTS / "stories-handout-chart-390.png"))
+    phone.close()
 
-def test_the_story_page_fits_a_phone(browser, server):
+
+def test_the_story_page_fits_a_phone(browser, full_dashboard):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
-    page.goto(f"{server}/stories?story=cuba-embargo&step=2")
+    page.goto(f"{full_dashboard}/stories?story=cuba-embargo&step=2")
     page.locator("h2", has_text="2. Every year since").wait_for(timeout=60_000)
     page.wait_for_function(IDLE, timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0

@@ -37,15 +37,25 @@ def heavy_imports():
         yield
 
 
+# The tiny map's container: laid out and drawn (so plotly.js loads and fetches the shapes) but out of
+# the sidebar's flow, taking no room, and unseen; `visibility` also keeps it from screen readers.
+# Streamlit sends CSS-only `st.html` to its event container, where it takes no room either.
+HIDDEN_STYLE = ("<style>.st-key-chart_library {position: absolute; width: 100%; height: 0; overflow: hidden; "
+                "visibility: hidden; pointer-events: none}</style>")
+
+
 def start_loading():
-    """Put a 10-pixel world map at the top of the sidebar, on every run; returns its slot.
+    """Put a tiny world map, drawn but hidden, at the top of the sidebar, on every run; returns its slot.
 
     The map stays for the whole session. Removing it once the page's own charts are out (as this
     did) purges it in the browser while plotly.js may still be fetching the world's shapes for it,
     and the fetch's callback then throws (`Cannot read properties of undefined (reading
     '_axisMatchGroups')` in the browser's console on first visits). Sent again on every run, it is
-    the same element, which the browser leaves as it is.
+    the same element, which the browser leaves as it is. It is hidden by CSS rather than made 0 px
+    high: plotly draws nothing under 10 px, and a 10-px map showed as a white box under the
+    navigation.
     """
+    st.html(HIDDEN_STYLE)
     slot = st.sidebar.empty()
     tiny_map = {
         "data": [{"type": "choropleth", "locations": [], "z": [], "locationmode": "ISO-3", "showscale": False}],

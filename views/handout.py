@@ -30,6 +30,24 @@ MAP_WIDTH = 960
 MAP_TOP_LATITUDE, MAP_BOTTOM_LATITUDE = 84.0, -58.0  # Antarctica and the Arctic sea ice add nothing
 MAX_TABLE_ROWS = 60  # a handout is for paper: the page and its CSV download have every row
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif"
+# A chart is drawn 760 units wide and scaled to the page: its 15-unit labels read as 15 px on a
+# screen or on paper, but as 7 px on a phone, where the picture shrinks to about 360 px. Below
+# PHONE_WIDTH the labels grow to PHONE_LABEL_SIZE units (13 px at 360 px) and every other year is
+# left out to make room; the margins fit the larger labels. The media query measures the page in a
+# handout (an SVG inline) and the picture itself where it is an image (the Stories page).
+LABEL_SIZE, PHONE_LABEL_SIZE, PHONE_WIDTH = 15, 28, 560
+CHART_STYLE = (f"<style>@media (max-width:{PHONE_WIDTH}px){{.axis-label{{font-size:{PHONE_LABEL_SIZE}px}}"
+               ".thin-label{display:none}}</style>")
+
+
+def _label(x: float, y: float, text: str, anchor: str = "middle", dy: str = "0", thin: bool = False,
+           fill: str = "") -> str:
+    """An axis label at (x, y); `dy` in em, so a label that grows on a phone keeps its place
+    (below its tick, or centred on it); `thin` ones are left out on a phone."""
+    classes = "axis-label thin-label" if thin else "axis-label"
+    colour = f' fill="{fill}"' if fill else ""
+    return (f'<text class="{classes}" x="{x:.1f}" y="{y:.1f}" dy="{dy}" text-anchor="{anchor}" '
+            f'font-size="{LABEL_SIZE}"{colour}>{html.escape(text)}</text>')
 
 
 @dataclass(frozen=True)
@@ -133,7 +151,7 @@ def lines_svg(series: Sequence[tuple[str, str, Sequence[tuple[float, float]]]], 
     """A line chart: `series` is (label, colour, [(x, y), ...]) per line; x are years. The legend is
     HTML beside it (`legend_html`), so it stays readable on a phone."""
     width, height = 760, 300
-    left, right, top, bottom = 58, 18, 28, 36
+    left, right, top, bottom = 88, 36, 40, 42  # room for the labels at their phone size ("100%", half a year)
     xs = [x for _, _, points in series for x, _ in points]
     if not xs:
         return ""
@@ -151,12 +169,12 @@ def lines_svg(series: Sequence[tuple[str, str, Sequence[tuple[float, float]]]], 
     parts = []
     for tick in [y_min + i * (y_max - y_min) / 4 for i in range(5)]:
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{py(tick):.1f}" y2="{py(tick):.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end" font-size="15">{tick:g}{y_suffix}</text>')
+                     + _label(left - 8, py(tick), f"{tick:g}{y_suffix}", anchor="end", dy="0.32em"))
     step = max(1, round((x_max - x_min) / 8 / 5) * 5) if x_max - x_min > 10 else 1
     first_tick = int(x_min) + (-int(x_min)) % step
-    for year in range(first_tick, int(x_max) + 1, step):
-        parts.append(f'<text x="{px(year):.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="15">{year}</text>')
-    parts.append(f'<text x="{left}" y="{top - 12}" font-size="15" fill="#444">{html.escape(y_label)}</text>')
+    for number, year in enumerate(range(first_tick, int(x_max) + 1, step)):
+        parts.append(_label(px(year), height - bottom + 6, str(year), dy="0.8em", thin=number % 2 == 1))
+    parts.append(_label(left, top - 12, y_label, anchor="start", fill="#444"))
     for label, colour, points in series:
         ordered = sorted(points)
         # A gap of more than a year (no shared votes that year) breaks the line rather than bridging it.
@@ -175,14 +193,14 @@ def lines_svg(series: Sequence[tuple[str, str, Sequence[tuple[float, float]]]], 
                 x, y = segment[0]
                 parts.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{html.escape(title or y_label)}" style="width:100%;height:auto;{FONT}">{"".join(parts)}</svg>')
+            f'aria-label="{html.escape(title or y_label)}" style="width:100%;height:auto;{FONT}">{CHART_STYLE}{"".join(parts)}</svg>')
 
 
 def tally_bars_svg(rows: pd.DataFrame, colours: Mapping[str, str], title: str = "") -> str:
     """Stacked bars of Yes / No / Abstain, one bar per vote in date order; `rows` has date, yes, no, abstain.
     The legend is HTML beside it (`legend_html`)."""
     width, height = 760, 280
-    left, right, top, bottom = 48, 14, 12, 32
+    left, right, top, bottom = 64, 36, 18, 42  # room for the labels at their phone size ("200", half a year)
     rows = rows.sort_values("date")
     if rows.empty:
         return ""
@@ -194,8 +212,8 @@ def tally_bars_svg(rows: pd.DataFrame, colours: Mapping[str, str], title: str = 
             break
         y = top + (1 - tick / totals) * (height - top - bottom)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="15">{tick}</text>')
-    last_label = None
+                     + _label(left - 8, y, str(tick), anchor="end", dy="0.32em"))
+    last_label, labels = None, 0
     for index, row in enumerate(rows.itertuples(index=False)):
         x = left + index * slot
         base = height - bottom
@@ -208,10 +226,10 @@ def tally_bars_svg(rows: pd.DataFrame, colours: Mapping[str, str], title: str = 
                          f'fill="{colours[label]}"><title>{row.date:%Y}: {label} {int(value)}</title></rect>')
         year = f"{row.date:%Y}"
         if year != last_label and (index % max(1, len(rows) // 8) == 0):
-            parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 17}" text-anchor="middle" font-size="15">{year}</text>')
-            last_label = year
+            parts.append(_label(x + slot / 2, height - bottom + 6, year, dy="0.8em", thin=labels % 2 == 1))
+            last_label, labels = year, labels + 1
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{html.escape(title or "Votes")}" style="width:100%;height:auto;{FONT}">{"".join(parts)}</svg>')
+            f'aria-label="{html.escape(title or "Votes")}" style="width:100%;height:auto;{FONT}">{CHART_STYLE}{"".join(parts)}</svg>')
 
 
 def legend_html(legend: Sequence[tuple[str, str]]) -> str:
