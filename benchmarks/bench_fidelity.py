@@ -22,10 +22,12 @@ import json, sys, time
 from scraper import store
 from scraper.importing import import_files
 spent = {"merge": 0.0}
-apply = store._apply_merge_rule
-def timed(conn, dates):
-    started = time.perf_counter(); apply(conn, dates); spent["merge"] += time.perf_counter() - started
-store._apply_merge_rule = timed
+def timed(step):
+    def run(conn, dates):
+        started = time.perf_counter(); step(conn, dates); spent["merge"] += time.perf_counter() - started
+    return run
+# The merge step: undoing the merges of the days touched, then the rule applied to them again.
+store._undo_merges, store._apply_merge_rule = timed(store._undo_merges), timed(store._apply_merge_rule)
 started, cpu = time.perf_counter(), time.process_time()
 import_files(sys.argv[2:], db=sys.argv[1], show_progress=False)
 print(json.dumps({"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
