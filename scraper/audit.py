@@ -11,7 +11,7 @@ import sqlite3
 import time
 
 from scraper import store
-from scraper.merging import RecordSummary, find_merges
+from scraper.merging import find_merges
 from scraper.symbols import parse_symbol
 
 # The seat codes researchers use (scraper/data/seat_codes.csv): no vote may sit under the wrong one.
@@ -22,18 +22,6 @@ _SEAT_CHECKS = (
     ("no vote under the SFRY's code YUG after its dissolution (27 Apr 1992: the FRY's votes are SCG)",
      "country_code = 'YUG' AND r.date >= '1992-04-27'"),
 )
-
-
-def roll_call_summaries(conn: sqlite3.Connection) -> list[RecordSummary]:
-    """Every roll call as the merge rule sees it (symbol, date, meeting, title, Y/N/A ballots, tallies)."""
-    rows = conn.execute(
-        "SELECT r.roll_call_id, r.symbol, r.date, r.meeting, r.title, r.yes, r.no, r.abstain, r.source, p.ballots"
-        " FROM roll_calls r LEFT JOIN (SELECT roll_call_id, group_concat(country_code || vote, ',') AS ballots"
-        "  FROM (SELECT roll_call_id, country_code, vote FROM votes WHERE vote != 'X' ORDER BY roll_call_id, country_code)"
-        "  GROUP BY roll_call_id) p USING (roll_call_id)").fetchall()
-    return [RecordSummary(key=r[0], symbol=r[1], date=r[2], meeting=r[3], title=r[4],
-                          ballots=frozenset((r[9] or "").split(",")) - {""}, tallies=(r[5], r[6], r[7]),
-                          rank=store.SOURCE_RANK[r[8]]) for r in rows]
 
 
 def fidelity_report(db=None) -> dict:
@@ -68,7 +56,7 @@ def _report(conn: sqlite3.Connection) -> dict:
         entry = merges.setdefault(symbol, {"symbol": symbol, "date": date, "records": []})
         entry["records"].append({"symbol": record, "source": source, "merged": reason})
 
-    summaries = roll_call_summaries(conn)
+    summaries = store.roll_call_summaries(conn)
     leftover, apart = find_merges(summaries)
     by_key = {s.key: s for s in summaries}
     placeholders = [s.symbol for s in summaries if parse_symbol(s.symbol).is_placeholder]

@@ -13,7 +13,6 @@ import os
 import re
 import socket
 import sys
-import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
@@ -137,13 +136,10 @@ def read_status(db: str | os.PathLike) -> SyncOutcome | None:
 
 
 def write_status(db: str | os.PathLike, outcome: SyncOutcome) -> None:
-    path = status_path(db)
+    from scraper.raw import write_atomically
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sync-status", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(asdict(outcome), out, indent=1)
-        os.replace(temporary, path)
+        write_atomically(status_path(db), json.dumps(asdict(outcome), indent=1).encode("utf-8"))
     except OSError:  # a read-only deployment: the outcome is only lost for the About page
         pass
 

@@ -240,17 +240,21 @@ def _recoded() -> frozenset[str]:
     return frozenset(source for source, *_ in _seat_codes())
 
 
+@functools.cache
+def _notes() -> tuple[tuple[str, str, str, str], ...]:
+    """The notes file, read once: (country_code, valid_from, valid_to, note) rows."""
+    table = _read_data_csv("representation_notes.csv")
+    return tuple(table[["country_code", "valid_from", "valid_to", "note"]].itertuples(index=False, name=None))
+
+
 def load_representation_notes() -> pd.DataFrame:
     """One row per note on who cast a seat's votes: country_code, valid_from, valid_to (inclusive
     ISO dates, valid_to "" = still so), note (plain words, for the dashboard and ``show``)."""
-    return _read_data_csv("representation_notes.csv").copy()
+    return pd.DataFrame(list(_notes()), columns=["country_code", "valid_from", "valid_to", "note"])
 
 
 def representation_notes(code: str, date: str | dt.date | None = None) -> list[str]:
     """The notes about ``code``'s seat that hold on ``date`` (all of them without a date)."""
-    table = _read_data_csv("representation_notes.csv")
-    rows = table[table["country_code"] == code]
-    if date is not None:
-        day = _as_iso_date(date)
-        rows = rows[(rows["valid_from"] <= day) & ((rows["valid_to"] == "") | (day <= rows["valid_to"]))]
-    return list(rows["note"])
+    day = None if date is None else _as_iso_date(date)
+    return [note for country, valid_from, valid_to, note in _notes()
+            if country == code and (day is None or (valid_from <= day and (valid_to == "" or day <= valid_to)))]

@@ -353,11 +353,9 @@ def import_package(folder: str | os.PathLike = DEFAULT_PACKAGE, db: str | os.Pat
         tables[resource["name"]] = _read_resource(folder, resource)
     conn = store.connect(db)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with store._transaction(conn):
             if only_if_empty and conn.execute("SELECT 1 FROM roll_calls LIMIT 1").fetchone():
-                conn.execute("ROLLBACK")
-                return descriptor
+                return descriptor  # (commits the empty transaction)
             present = set(_exported_tables(conn))
             for name in [n for n in tables if n not in present]:
                 raise PackageError(f"{name}.parquet: the store has no table {name}: a newer project made this package; update the project")
@@ -372,18 +370,10 @@ def import_package(folder: str | os.PathLike = DEFAULT_PACKAGE, db: str | os.Pat
                 report(0.3 + 0.6 * done / total, f"Saving {name} ({table.num_rows:,} rows)…")
             report(0.9, "Recording each vote's source…")
             _record_observations(conn, tables.get("observations"))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     finally:
         conn.close()
     report(1.0, "Done.")
     return descriptor
-
-
-def _all_tables(conn: sqlite3.Connection) -> set[str]:
-    return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def _read_resource(folder: Path, resource: dict) -> pa.Table:
@@ -434,8 +424,6 @@ def _record_observations(conn: sqlite3.Connection, observations: pa.Table | None
     id and tallies, with the roll call's member votes when it comes from the chosen source (records
     merged into one roll call have every member's vote alike, by the merge rule), else counts only.
     A package without an `observations` table (an older one) gets one record per roll call."""
-    if "observations" not in _all_tables(conn):
-        return
     roll_call_fields = {f.name for f in fields(RollCall)} - {"votes"}
     latest_source = dict(conn.execute("SELECT kind, MAX(source_id) FROM sources GROUP BY kind"))
     cursor = conn.execute("SELECT * FROM roll_calls ORDER BY roll_call_id")

@@ -658,22 +658,31 @@ def _undo_merges(conn: sqlite3.Connection, dates: set[str]) -> None:
         _settle(conn, roll_call_id)
 
 
+def roll_call_summaries(conn: sqlite3.Connection, dates: set[str] | None = None) -> list[RecordSummary]:
+    """The roll calls as the merge rule sees them (symbol, date, meeting, title, Y/N/A ballots,
+    tallies, source rank): every one, or with `dates` those of the days among them that have two or
+    more (only such a day can hold a merge). The import's rule and `audit` read them alike."""
+    where = ""
+    if dates is not None:
+        _mark_dates(conn, dates)
+        where = (" WHERE r.date IN (SELECT date FROM roll_calls WHERE date IN (SELECT date FROM merge_dates)"
+                 " GROUP BY date HAVING COUNT(*) > 1)")
+    rows = conn.execute(
+        "SELECT r.roll_call_id, r.symbol, r.date, r.meeting, r.title, r.yes, r.no, r.abstain, r.source,"
+        " (SELECT group_concat(country_code || vote, ',') FROM (SELECT country_code, vote FROM votes v"
+        "   WHERE v.roll_call_id = r.roll_call_id AND v.vote != 'X' ORDER BY country_code))"
+        " FROM roll_calls r" + where).fetchall()
+    return [RecordSummary(key=r[0], symbol=r[1], date=r[2], meeting=r[3], title=r[4],
+                          ballots=frozenset((r[9] or "").split(",")) - {""}, tallies=(r[5], r[6], r[7]),
+                          rank=SOURCE_RANK[r[8]]) for r in rows]
+
+
 def _apply_merge_rule(conn: sqlite3.Connection, dates: set[str]) -> None:
     """Merge the roll calls of `dates` that are one vote (scraper.merging): the survivor takes the
     others' source records (each keeps its own symbol and says why it joined), the others go."""
     if not dates:
         return
-    _mark_dates(conn, dates)
-    # Only days with two roll calls can hold a merge.
-    rows = conn.execute(
-        "SELECT r.roll_call_id, r.symbol, r.date, r.meeting, r.title, r.yes, r.no, r.abstain, r.source,"
-        " (SELECT group_concat(country_code || vote, ',') FROM (SELECT country_code, vote FROM votes v"
-        "   WHERE v.roll_call_id = r.roll_call_id AND v.vote != 'X' ORDER BY country_code))"
-        " FROM roll_calls r WHERE r.date IN (SELECT date FROM roll_calls WHERE date IN (SELECT date FROM merge_dates)"
-        "  GROUP BY date HAVING COUNT(*) > 1)").fetchall()
-    summaries = [RecordSummary(key=r[0], symbol=r[1], date=r[2], meeting=r[3], title=r[4],
-                               ballots=frozenset((r[9] or "").split(",")) - {""}, tallies=(r[5], r[6], r[7]),
-                               rank=SOURCE_RANK[r[8]]) for r in rows]
+    summaries = roll_call_summaries(conn, dates)
     merges, _ = find_merges(summaries)
     for merge in merges:
         named = conn.execute(

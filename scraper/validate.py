@@ -106,12 +106,9 @@ def count(value: object, where: str, *, none_words: tuple[str, ...] = ()) -> int
             return None
         if len(text) > 12:
             raise ParseError(f"{where}: count {shown(text)} is not a count of members")
-        try:
-            value = float(text) if re.fullmatch(r"[0-9]+(\.0*)?", text) else float("nan")
-        except ValueError:  # pragma: no cover - the pattern admits only numbers
-            value = float("nan")
-        if math.isnan(value):
+        if not re.fullmatch(r"[0-9]+(\.0*)?", text):
             raise ParseError(f"{where}: count {shown(text)} is not a whole number")
+        value = float(text)
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value) or value != int(value)):
         raise ParseError(f"{where}: count {shown(value)} is not a whole number")
     number = int(value)

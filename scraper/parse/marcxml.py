@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from scraper import validate
+from scraper.validate import shown
 from scraper.parse.bulk_csv import strip_title_statement
 from scraper.records import MemberVote, ParseError, RollCall
 from scraper.symbols import normalise_symbol, session_of
@@ -132,11 +133,6 @@ def read_member(name: str, vote: str, country_code: str, where: str) -> MemberVo
     if not name:
         raise ParseError(f"{where}: a member with no name (vote {shown(vote)}, code {shown(country_code)})")
     return MemberVote(country_name=name, vote=vote, country_code=country_code.strip(), stated_intention=intention)
-
-
-def shown(text: str, limit: int = 60) -> str:
-    """`text` quoted for an error message, cut short when long (fuzzed input can be megabytes)."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _parse_xml(data: bytes, source_name: str) -> etree._Element:
