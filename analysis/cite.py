@@ -77,10 +77,11 @@ def citation(db: Path) -> str:
     except Exception:  # an older store without the sources table: cite every source it may hold
         sources = pd.DataFrame()
     kinds = _source_kinds(sources) or ["bulk", "undl", "unxml"]
+    tool = tool_version()  # (asks git for the commit: once)
     lines = [
         "How to cite",
         "",
-        f"Tool:   {TOOL_NAME}, version {tool_version()}.",
+        f"Tool:   {TOOL_NAME}, version {tool}.",
         f"Data:   data version {version} of the vote store: {len(calls):,} recorded votes, "
         f"{first:%Y-%m-%d} to {last:%Y-%m-%d}{_built(sources)}.",
         "        Every output of `python -m analysis` carries this data version; the same store and options",
@@ -94,5 +95,5 @@ def citation(db: Path) -> str:
         lines += ["Files imported (name, start of SHA-256):", f"  {files}"]
     lines += ["", "Example:",
               f"  Votes from the UN Digital Library and the UN's resolution extracts (data version {version}), "
-              f"analysed with {TOOL_NAME.split(':')[0]} {tool_version().split(' ')[0]}."]
+              f"analysed with {TOOL_NAME.split(':')[0]} {tool.split(' ')[0]}."]
     return "\n".join(lines) + "\n"

@@ -186,24 +186,3 @@ def exact_agreement(votes: pd.DataFrame, first: str, second: str, start: pd.Time
     if both.empty:
         return None
     return float((both["a"] == both["b"]).mean())
-
-
-def agreement_by_year(votes: pd.DataFrame, country: str, partners: tuple[str, ...], start: int, end: int,
-                      min_shared: int = 10) -> pd.DataFrame:
-    """One row per (year, partner_code) with at least `min_shared` shared votes: year, partner_code,
-    value (the exact agreement of `country` with the partner that year, 0–1), shared_votes."""
-    window = votes[(votes["date"].dt.year >= start) & (votes["date"].dt.year <= end) & (votes["vote"] != "X")]
-    codes = window["country_code"].astype(str)
-    own = window[codes == country][["roll_call_id", "date", "vote"]].astype({"vote": str})
-    rows = []
-    for partner in partners:
-        other = window[codes == partner][["roll_call_id", "vote"]].astype({"vote": str})
-        both = own.merge(other, on="roll_call_id", suffixes=("", "_partner"))
-        if both.empty:
-            continue
-        same = (both["vote"] == both["vote_partner"]).groupby(both["date"].dt.year)
-        for year, values in same:
-            if len(values) >= min_shared:
-                rows.append({"year": int(year), "partner_code": partner, "value": float(values.mean()),
-                             "shared_votes": int(len(values))})
-    return pd.DataFrame(rows, columns=["year", "partner_code", "value", "shared_votes"])

@@ -15,10 +15,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from analysis.idealpoints import bridge_key, session_year
+from analysis.idealpoints import _TITLE_TAIL, bridge_key, session_year
 
 NEAR_SAME_TITLE = 0.97  # difflib ratio above which two keys are one title with a typo
-VOTE_WORDS = {"Y": "Yes", "N": "No", "A": "Abstain", "X": "did not vote"}
 
 
 def _words(text: str) -> list[str]:
@@ -80,7 +79,7 @@ def _years(roll_calls: pd.DataFrame) -> np.ndarray:
 
 
 def _clean_title(title: str) -> str:
-    return re.sub(r"\s*:\s*resolution\s*/\s*adopted by the general assembly.*$", "", str(title), flags=re.IGNORECASE).strip()
+    return _TITLE_TAIL.sub("", str(title)).strip()
 
 
 def series_roll_calls(roll_calls: pd.DataFrame, series: str) -> pd.DataFrame:

@@ -55,19 +55,14 @@ def _resolve_state(text: str, day: str) -> tuple[str, str] | None:
     return (squeezed, "state") if squeezed else None
 
 
-_SQUEEZED: dict[str, dict[str, str]] = {}
-
-
+@functools.cache
 def _squeezed_names(day: str) -> dict[str, str]:
-    """Every known name with its spaces removed → code, on `day` (cached per year)."""
-    year = day[:4]
-    if year not in _SQUEEZED:
-        from scraper.countries import load_name_table, normalise_name
+    """Every name known on `day` with its spaces removed → code."""
+    from scraper.countries import load_name_table, normalise_name
 
-        table = load_name_table()
-        valid = table[(table["valid_from"].fillna("") <= day) & ((table["valid_to"].fillna("") == "") | (table["valid_to"].fillna("9999") >= day))]
-        _SQUEEZED[year] = {normalise_name(name).replace(" ", ""): code for name, code in zip(valid["name"], valid["country_code"])}
-    return _SQUEEZED[year]
+    table = load_name_table()
+    valid = table[(table["valid_from"].fillna("") <= day) & ((table["valid_to"].fillna("") == "") | (table["valid_to"].fillna("9999") >= day))]
+    return {normalise_name(name).replace(" ", ""): code for name, code in zip(valid["name"], valid["country_code"])}
 
 
 def _segment(words: list[str], day: str) -> list[tuple[str, str]] | None:

@@ -240,7 +240,6 @@ def bloc_uncertainty(
     weights = resample_weights(matrix.shape[1], n_resamples, seed)
     rows, columns, shared, values = _resampled_values(matrix, weights, metric)
     enough = max(min_shared, 1)
-    members_of = reference[None, :] == bloc_ids[:, None]  # (blocs, states)
     for r in range(n_resamples):
         upper = np.where(shared[r] >= enough, values[r], np.nan)
         agreement = pd.DataFrame(_square(len(matrix), rows, columns, upper), index=matrix.index.astype(str),
@@ -258,17 +257,12 @@ def bloc_uncertainty(
         chosen, matched = linear_sum_assignment(-overlap)
         mapping = {int(found[c]): int(bloc_ids[m]) for c, m in zip(chosen, matched)}
         landed[r, at] = [mapping.get(int(label), -2) for label in labels]  # -2: a bloc with no real match
-        # Jaccard of each real bloc with its best match, over the states placed in this resample
-        in_resample = landed[r] != -1
-        for b in range(len(bloc_ids)):
-            mine = members_of[b] & in_resample
-            if mine.any():
-                best = 0.0
-                for label in found:
-                    theirs = np.zeros(len(codes), dtype=bool)
-                    theirs[at[labels == label]] = True
-                    best = max(best, (mine & theirs).sum() / (mine | theirs).sum())
-                jaccard[r, b] = best
+        # Jaccard of each real bloc with its best match, over the states placed in this resample:
+        # `overlap` holds every intersection; a real bloc's size is its column sum, a label's its row sum.
+        in_bloc, in_label = overlap.sum(axis=0), overlap.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            best = (overlap / (in_bloc + in_label - overlap)).max(axis=0, initial=0.0)
+        jaccard[r] = np.where(in_bloc > 0, best, 0.0)
     placed_count = (landed != -1).sum(axis=0)
     same = (landed == reference[None, :]).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):

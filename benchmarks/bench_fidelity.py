@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from bench_store import run  # each measurement in a fresh process; its last line is JSON
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -42,11 +42,6 @@ print(json.dumps({"seconds": time.perf_counter() - started, "cpu": time.process_
                   "checks_ok": all(c["ok"] for c in report["checks"] if c["hard"]),
                   "merged_records": report["records_merged"], "merged_votes": len(report["merges"])}))
 """
-
-
-def run(code: str, *args: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", code, *args], cwd=REPOSITORY, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

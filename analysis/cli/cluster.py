@@ -22,13 +22,14 @@ def register(commands, common: argparse.ArgumentParser, clustering: argparse.Arg
     parser.set_defaults(run=run)
 
 
-def find_blocs(ctx: Context, matrix: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(agreement matrix, blocs) of a vote matrix with the command's measure and clustering options."""
+def find_blocs(ctx: Context, matrix: pd.DataFrame, k: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(agreement matrix, blocs) of a vote matrix with the command's measure and clustering options
+    (`k` in place of `--k` where given)."""
     from analysis.blocs import cluster_countries
 
     args = ctx.args
     agreement = agreement_matrix(matrix, args.metric, args.min_shared)
-    blocs = cluster_countries(agreement, args.k, method=args.method, linkage=args.linkage,
+    blocs = cluster_countries(agreement, k or args.k, method=args.method, linkage=args.linkage,
                               random_state=args.random_state, names=ctx.names,
                               date=f"{pd.Timestamp(matrix.attrs['dates'].max()):%Y-%m-%d}")
     return agreement, blocs

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -60,19 +61,23 @@ class Context:
     def successions(self) -> pd.DataFrame:
         return self._store.load_successions(self.db)
 
-    @property
+    @functools.cached_property
     def names(self) -> dict[str, str]:
+        """Code → name, built once (`name_of` reads it for every row of an output)."""
         from analysis.blocs import country_labels
 
         return country_labels(self.countries)
+
+    @functools.cached_property
+    def _known_codes(self) -> set[str]:
+        return set(self.countries["country_code"].astype(str)) | set(self.votes["country_code"].astype(str).unique())
 
     def country(self, code: str | None = None, option: str = "--country") -> str | None:
         """The `--country` code checked against the store (historical codes included)."""
         code = code if code is not None else self.args.country
         if code is None:
             return None
-        known = set(self.countries["country_code"].astype(str)) | set(self.votes["country_code"].astype(str).unique())
-        return check_country(known, code, f"the store ({option})")
+        return check_country(self._known_codes, code, f"the store ({option})")
 
     def topic_roll_calls(self) -> list[int] | None:
         """Roll-call ids tagged with `--topic`, or None without it."""

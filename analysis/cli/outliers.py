@@ -9,6 +9,7 @@ from analysis.cli.arguments import UsageError, parse_span
 from analysis.cli.cluster import find_blocs
 from analysis.cli.context import Context
 from analysis.matrix import SelectionError
+from analysis.outliers import MAX_DISSENTERS, MIN_MAJORITY, lone_dissent_rule
 
 OUTLIER_KINDS = ("dissenters", "defectors", "breaks", "movers")
 
@@ -19,8 +20,11 @@ def register(commands, common: argparse.ArgumentParser, clustering: argparse.Arg
                                              "breaks: votes where --country broke from its bloc (or --group members from their group); "
                                              "movers: states whose alignment changed most between --periods A B.")
     parser.add_argument("kind", choices=OUTLIER_KINDS)
-    parser.add_argument("--max-dissenters", type=int, default=3, metavar="N", help="dissenters: at most N on the other side (default 3)")
-    parser.add_argument("--min-majority", type=float, default=0.9, metavar="SHARE", help="dissenters: the majority's share of all votes cast, Yes+No+Abstain (default 0.9: at most 3 states voted against a side that cast at least 90 %% of all Yes, No and Abstain votes)")
+    parser.add_argument("--max-dissenters", type=int, default=MAX_DISSENTERS, metavar="N",
+                        help=f"dissenters: at most N on the other side (default {MAX_DISSENTERS})")
+    parser.add_argument("--min-majority", type=float, default=MIN_MAJORITY, metavar="SHARE",
+                        help=f"dissenters: the majority's share of all votes cast, Yes+No+Abstain "
+                             f"(default {MIN_MAJORITY:g}: {lone_dissent_rule().replace('%', '%%')})")
     parser.add_argument("--include-abstentions", action="store_true", help="dissenters: abstainers count as dissenters too (and towards --max-dissenters)")
     parser.add_argument("--symbol", help="dissenters: only this resolution (e.g. A/RES/75/287)")
     parser.add_argument("--title", help="dissenters: only roll calls whose title contains this text")

@@ -84,7 +84,8 @@ def run(ctx: Context) -> pd.DataFrame:
         from analysis.matrix import vote_matrix
 
         matrix = vote_matrix(ctx.votes, roll_call_ids=ids, non_voting=args.non_voting)
-        _, vote_blocs = find_blocs(ctx, matrix) if args.k else _vote_blocs_with_k(ctx, matrix, communities.attrs["k"])
+        # As many vote blocs as co-sponsorship communities (unless --k), so the two partitions compare.
+        _, vote_blocs = find_blocs(ctx, matrix, k=args.k or communities.attrs["k"])
         frame = sponsors.compare_with_vote_blocs(communities, vote_blocs)
         frame.insert(1, "name", frame["country_code"].map(ctx.name_of))
         frame["adjusted_rand"] = frame.attrs["adjusted_rand"]
@@ -92,11 +93,3 @@ def run(ctx: Context) -> pd.DataFrame:
         frame = frame[frame["country_code"] == country]
     return frame.reset_index(drop=True)
 
-
-def _vote_blocs_with_k(ctx: Context, matrix: pd.DataFrame, k: int):
-    """Vote blocs with as many blocs as the co-sponsorship communities, so the two partitions compare."""
-    ctx.args.k = k
-    try:
-        return find_blocs(ctx, matrix)
-    finally:
-        ctx.args.k = None
