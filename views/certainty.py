@@ -101,14 +101,13 @@ BAND_CAPTION = ("The shaded band is the 95 % range of the value when that year's
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def bloc_certainty(db: str, version: str, start: str, end: str, topic: str, successors: str, nonvoting: str,
-                   metric: str, k: int | None, sessions: tuple[int, int] | None = None) -> dict[str, pd.DataFrame]:
+def bloc_certainty(chosen: data.Selection) -> dict[str, pd.DataFrame]:
     """`bloc_uncertainty` of the Blocs page's blocs: frames `states` and `blocs` (200 resamples, seed 0)."""
     from analysis.uncertainty import bloc_uncertainty
 
-    result = data.blocs(db, version, start, end, topic, successors, nonvoting, metric, k, sessions)
-    matrix = data.vote_matrix(db, version, start, end, topic, successors, nonvoting)
-    certainty = bloc_uncertainty(matrix, result["blocs"], metric, n_resamples=RESAMPLES, seed=SEED)
+    result = data.blocs(chosen)
+    matrix = data.vote_matrix(chosen)
+    certainty = bloc_uncertainty(matrix, result["blocs"], chosen.metric, n_resamples=RESAMPLES, seed=SEED)
     return {"states": certainty.states, "blocs": certainty.blocs}
 
 
@@ -135,8 +134,7 @@ def blocs_section(context, view, blocs: pd.DataFrame, names: dict[str, str]) -> 
     if not st.toggle("Redraw the votes and show each state's confidence (a few seconds)", key="w_bloc_certainty"):
         return
     with st.spinner("Redrawing the votes 200 times…"):
-        result = bloc_certainty(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                view.successors, view.nonvoting, view.metric, view.n_blocs, view.session_numbers)
+        result = bloc_certainty(data.selection(context, view))
     states, summary = result["states"], result["blocs"]
     edge = states[states["on_edge"]]
     if edge.empty:

@@ -56,8 +56,7 @@ def render(context: Context) -> None:
 
     st.subheader(f"Votes where they split, {view.period_label}")
     try:
-        grid = data.vote_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                view.successors, view.nonvoting)
+        grid = data.vote_matrix(data.selection(context, view))
     except SelectionError as error:
         st.info(f"{error}")
         return

@@ -3,6 +3,8 @@ time with chosen partners (e.g. Myanmar with Belarus, Russia, China and the Unit
 ideal point over time, and the votes where it stood alone."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -40,12 +42,10 @@ def render(context: Context) -> None:
     rank_metric = view.metric if view.metric in CHANCE_CORRECTED else "kappa"
     rank_name = {"kappa": "Cohen's kappa", "pi": "Scott's pi"}[rank_metric]
     try:
-        ranked = data.agreement_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                       view.successors, view.nonvoting, rank_metric)
-        exact = data.agreement_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                      view.successors, view.nonvoting, "agreement")
-        grid = data.vote_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                view.successors, view.nonvoting)
+        chosen = data.selection(context, view)
+        ranked = data.agreement_matrix(replace(chosen, metric=rank_metric))
+        exact = data.agreement_matrix(replace(chosen, metric="agreement"))
+        grid = data.vote_matrix(chosen)
     except SelectionError as error:
         st.info(f"{error}", icon=":material/filter_alt_off:")
         ranked = None

@@ -238,23 +238,9 @@ def selection(context: Any, view: ViewState) -> Selection:
                      k=view.n_blocs, sessions=view.session_numbers)
 
 
-def _as_selection(first: Selection | str, legacy: tuple, fields: tuple[str, ...]) -> Selection:
-    """A `Selection`, given one or the positional arguments the loaders took before it existed
-    (db, version, then `fields`): pages written against the old signatures keep working."""
-    if isinstance(first, Selection):
-        if legacy:
-            raise TypeError("Pass either a Selection or the old positional arguments, not both.")
-        return first
-    return Selection(first, *legacy[:1], **dict(zip(fields, legacy[1:])))
-
-
-_MATRIX_FIELDS = ("start", "end", "topic", "successors", "nonvoting")
-_BLOC_FIELDS = _MATRIX_FIELDS + ("metric", "k", "sessions")
-
-
-def vote_matrix(chosen: Selection | str, *legacy: Any) -> pd.DataFrame:
+def vote_matrix(chosen: Selection) -> pd.DataFrame:
     """Country × roll call (Y=1, A=2, N=3) for one period and topic; see `analysis.matrix.vote_matrix`."""
-    return _vote_matrix(_as_selection(chosen, legacy, _MATRIX_FIELDS).votes_only())
+    return _vote_matrix(chosen.votes_only())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -272,9 +258,9 @@ def _vote_matrix(chosen: Selection) -> pd.DataFrame:
     )
 
 
-def agreement_matrix(chosen: Selection | str, *legacy: Any) -> pd.DataFrame:
+def agreement_matrix(chosen: Selection) -> pd.DataFrame:
     """Country × country agreement for one selection and measure (NaN below 20 shared votes)."""
-    return _agreement_matrix(_as_selection(chosen, legacy, _MATRIX_FIELDS + ("metric",)).without_k())
+    return _agreement_matrix(chosen.without_k())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -284,7 +270,7 @@ def _agreement_matrix(chosen: Selection) -> pd.DataFrame:
     return agreement.agreement_matrix(vote_matrix(chosen), chosen.metric)
 
 
-def blocs(chosen: Selection | str, *legacy: Any) -> dict[str, pd.DataFrame]:
+def blocs(chosen: Selection) -> dict[str, pd.DataFrame]:
     """The blocs of one selection, what the Blocs page draws first.
 
     Returns frames: `blocs` (one row per country: country_code, bloc, bloc_name, central_members, centrality),
@@ -293,7 +279,7 @@ def blocs(chosen: Selection | str, *legacy: Any) -> dict[str, pd.DataFrame]:
     as many years, or as many sessions when `sessions` = (first, last) chose the period) so a bloc
     keeps its colour when the period moves.
     """
-    return _blocs(_as_selection(chosen, legacy, _BLOC_FIELDS))
+    return _blocs(chosen)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -318,13 +304,13 @@ def _blocs(chosen: Selection) -> dict[str, pd.DataFrame]:
     }
 
 
-def bloc_context(chosen: Selection | str, *legacy: Any) -> dict[str, pd.DataFrame]:
+def bloc_context(chosen: Selection) -> dict[str, pd.DataFrame]:
     """What the Blocs page draws below the maps: `changes` (one row per country whose bloc differs
     from the previous period's; empty when there is none), `compared` (one row, k: the number of
     blocs the previous period was cut into, when there was a previous period to compare with; no
     row otherwise) and `overlap` (one row per bloc × named group, as
     `analysis.groups.bloc_group_overlap`, membership on the period's last day)."""
-    return _bloc_context(_as_selection(chosen, legacy, _BLOC_FIELDS))
+    return _bloc_context(chosen)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from views.state import PAGE_PARAMS
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 BULK_RECORD_URL = "https://digitallibrary.un.org/record/4060887"
 PACKAGE_ENV = "UNGA_PACKAGE"          # where the data package is (default: data/package in the repository)
@@ -30,8 +32,8 @@ LOCAL_FILES_ENV = "UNGA_LOCAL_FILES"  # "1": the page may read paths on this mac
 UPLOAD_LIMIT_ENV = "UNGA_MAX_UPLOAD_MB"
 DEFAULT_UPLOAD_LIMIT_MB = 150         # the Library's bulk CSV is ~100 MB unzipped, ~15 MB gzipped
 # Every page's address, so a shared link opened before the store exists lands on this page rather
-# than on Streamlit's "Page not found" (keep in step with the pages in dashboard.py).
-PAGE_PATHS = ("blocs", "outliers", "resolutions", "countries", "compare", "about")
+# than on Streamlit's "Page not found": the pages a link can name (state.PAGE_PARAMS), and Stories.
+PAGE_PATHS = (*PAGE_PARAMS, "stories")
 
 
 def package_folder() -> Path:

@@ -109,10 +109,9 @@ def _lone_dissenters(context: Context, view: ViewState, names: dict[str, str]):
 def _bloc_defectors(context: Context, view: ViewState, names: dict[str, str]):
     from analysis import outliers
 
-    result = data.blocs(context.db, context.version, view.start_date, view.end_date, view.topic, view.successors,
-                        view.nonvoting, view.metric, view.n_blocs, view.session_numbers)
-    scores = data.agreement_matrix(context.db, context.version, view.start_date, view.end_date, view.topic,
-                                   view.successors, view.nonvoting, view.metric)
+    chosen = data.selection(context, view)
+    result = data.blocs(chosen)
+    scores = data.agreement_matrix(chosen)
     found = outliers.find_bloc_defectors(result["blocs"], scores)
     bloc_names = result["blocs"].drop_duplicates("bloc").set_index("bloc")["bloc_name"]
     table = pd.DataFrame({

@@ -11,6 +11,7 @@ import streamlit as st
 from scraper.symbols import normalise_symbol
 from views import charts, controls, data, fidelity, state
 from views.controls import Context
+from views.vote_labels import short_title
 
 MAX_RESULTS = 300
 
@@ -77,7 +78,7 @@ def render(context: Context) -> None:
     table = pd.DataFrame({
         "date": shown_rows["date"].dt.date,
         "vote": [controls.link("resolutions", vote=s, q=query) for s in shown_rows["symbol"]],
-        "title": shown_rows["title"].map(_short_title),
+        "title": shown_rows["title"].map(short_title),
         "yes": shown_rows["yes"], "no": shown_rows["no"], "abstain": shown_rows["abstain"],
     })
     st.dataframe(table, hide_index=True, width="stretch", column_config={
@@ -141,10 +142,6 @@ def search(roll_calls: pd.DataFrame, query: str, start: str, end: str, roll_call
     return rows.sort_values(["date", "roll_call_id"], ascending=False, kind="stable")
 
 
-def _short_title(title: str) -> str:
-    return re.sub(r"\s*:\s*resolution\s*/\s*adopted by the General Assembly.*$", "", str(title), flags=re.I)
-
-
 def lone_dissenters(member_votes: pd.DataFrame, max_dissenters: int = 3, min_majority: float = 0.9) -> pd.DataFrame:
     """The states that voted against a near-unanimous majority on one vote (as `analysis.outliers` defines it).
 
@@ -162,23 +159,25 @@ def lone_dissenters(member_votes: pd.DataFrame, max_dissenters: int = 3, min_maj
 def _few_against(members: pd.DataFrame, names: dict[str, str]) -> None:
     """One to three states against, but not a lone dissent (many abstained): say who, and why the rule
     does not call it one. A/RES/75/287: Belarus the only state against, 36 abstaining."""
+    from analysis.outliers import MAX_DISSENTERS, MIN_MAJORITY
+
     against = members[members["vote"] == "N"]
     cast = int(members["vote"].isin(["Y", "N", "A"]).sum())
-    if not 1 <= len(against) <= 3 or cast == 0:
+    if not 1 <= len(against) <= MAX_DISSENTERS or cast == 0:
         return
     listed = ", ".join(sorted(names.get(c, c) for c in against["country_code"]))
     share = (members["vote"] == "Y").sum() / cast
     who = "was the only state" if len(against) == 1 else "were the only states"
     st.info(f"**{listed}** {who} to vote against. This is not counted as a lone dissent: with "
             f"{int((members['vote'] == 'A').sum())} abstaining, the Yes side cast {share:.0%} of all Yes, No and "
-            "Abstain votes, and a lone dissent needs a side with at least 90 %.", icon=":material/person_alert:")
+            f"Abstain votes, and a lone dissent needs a side with at least {MIN_MAJORITY * 100:g} %.", icon=":material/person_alert:")
 
 
 def _show_vote(context: Context, roll_call: pd.Series) -> None:
     names = data.short_names(context.db, context.version)
     symbol = str(roll_call["symbol"])
     st.title(symbol)
-    st.markdown(f"**{_short_title(roll_call['title'])}**")
+    st.markdown(f"**{short_title(roll_call['title'])}**")
     meta = [f"Adopted {roll_call['date'].day} {roll_call['date']:%B %Y}", f"session {roll_call['session']}"]
     if roll_call.get("meeting"):
         meta.append(f"meeting {roll_call['meeting']}")

@@ -225,6 +225,8 @@ LEVEL_LABELS = {"beginner": "For beginners", "intermediate": "Intermediate", "ad
 
 def render(context) -> None:
     """Draw the list of stories, or the story and step the address names (`?story=…&step=…`)."""
+    from views import state
+
     stories, errors = load_stories()
     by_slug = {story.slug: story for story in stories}
     wanted = (st.query_params.get("story") or "").strip().lower()
@@ -235,10 +237,10 @@ def render(context) -> None:
     if wanted:
         broken = [error for error in errors if error.startswith(f"{wanted}.md")]
         if broken:
-            st.error(f"The story “{wanted[:40]}” has a mistake and cannot be shown: {broken[0]}",
+            st.error(f"The story {state.quoted(wanted, 40)} has a mistake and cannot be shown: {broken[0]}",
                      icon=":material/error:")
         else:
-            st.warning(f"There is no story called “{wanted[:40]}”; here are the ones there are.",
+            st.warning(f"There is no story called {state.quoted(wanted, 40)}; here are the ones there are.",
                        icon=":material/link_off:")
     st.markdown("Short guided lessons: each step opens one view of the votes, explains it in a few sentences and "
                 "asks a question to discuss. Every number in a story is checked against the votes by the project's "
@@ -266,9 +268,12 @@ def _back_to_list() -> None:
 
 
 def app_base_url() -> str:
-    """The address of the app itself (for links in a handout, which must work outside the app)."""
-    url = (getattr(st.context, "url", "") or "").split("?")[0].rstrip("/")
-    return re.sub(r"/(?:stories|blocs|outliers|resolutions|countries|compare|about|setup)$", "", url)
+    """The address of the app itself (for links in a handout, which must work outside the app), on
+    whichever page the visitor is: the root `state.page_link` gives every shared link."""
+    from views import state
+
+    url = getattr(st.context, "url", "") or ""
+    return state.page_link(url, st.get_option("server.baseUrlPath") or "", "blocs", {}).rstrip("/")
 
 
 def absolute_link(step: Step, base: str) -> str:
@@ -607,6 +612,6 @@ def _lone_dissenters_table(db: str, version: str, params: dict[str, str]) -> Pic
         "voted": [words.get(str(vote), str(vote)) for vote in found["vote"]],
     })
     topic = f", {chosen.topic_label} only" if chosen.topic_label else ""
-    caption = (f"{len(found)} times in {chosen.label}{topic} one to three states voted against a majority of at least 90 % "
-               "of the Yes and No votes (the Outliers page's lone dissenters); the latest first.")
+    caption = (f"{len(found)} times in {chosen.label}{topic} {outliers.lone_dissent_rule()} "
+               "(the Outliers page's lone dissenters); the latest first.")
     return Picture("", caption=caption, table=table)
