@@ -134,6 +134,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 # The app has finished its run: no script running, so every element of this run is on the page.
 IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
+# Widgets and tables whose code the browser is still loading show as grey placeholders.
+NO_PLACEHOLDERS = ("() => !document.querySelector('[data-testid=stSkeleton], [data-testid=stSkeletonElement], "
+                   "[data-testid=stAppSkeleton]')")
+MAP_SHAPES = "path.choroplethlocation"  # one SVG path per country a plotly choropleth drew
+
+
+def wait_until_idle(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the script and every element is drawn."""
+    page.wait_for_function(IDLE, timeout=timeout)
+    page.wait_for_function(NO_PLACEHOLDERS, timeout=timeout)
+
+
+def assert_no_error(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")[:2000]
 
 
 def launch_chromium():

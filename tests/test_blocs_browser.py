@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboard_helpers import ARTIFACTS
-from tests.test_dashboard_browser import assert_no_error, wait_until_idle
+from tests.dashboard_helpers import ARTIFACTS, assert_no_error, wait_until_idle
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import ARTIFACTS, IDLE
+from tests.dashboard_helpers import ARTIFACTS, MAP_SHAPES, NO_PLACEHOLDERS, assert_no_error, wait_until_idle
 
 SHARED_LINK = "?page=blocs&from=2015&to=2025&topic=human-rights"
-MAP_SHAPES = "path.choroplethlocation"  # one SVG path per country a plotly choropleth drew
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -32,24 +31,6 @@ def page(browser, full_dashboard):
     tab.on("request", lambda request: tab.requests.append(request.url))
     yield tab
     context.close()
-
-
-# Streamlit marks its root element with the script's state: "running" while a run is going on.
-
-
-# Widgets and tables whose code the browser is still loading show as grey placeholders.
-NO_PLACEHOLDERS = ("() => !document.querySelector('[data-testid=stSkeleton], [data-testid=stSkeletonElement], "
-                   "[data-testid=stAppSkeleton]')")
-
-
-def wait_until_idle(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script and every element is drawn."""
-    page.wait_for_function(IDLE, timeout=timeout)
-    page.wait_for_function(NO_PLACEHOLDERS, timeout=timeout)
-
-
-def assert_no_error(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")[:2000]
 
 
 def only_local_requests(page, base: str) -> list[str]:

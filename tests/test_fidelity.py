@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import BULK_FILE, REPOSITORY
+from tests.conftest import BULK_FILE, REPOSITORY
 from scraper import countries, store
 from scraper.merging import (APART_MEETINGS, APART_PARAGRAPHS, APART_SIBLINGS, ONE_VOTE_PLACEHOLDER, RecordSummary,
                              decide, find_merges, name_of_vote)
@@ -382,8 +382,9 @@ def test_seats_on_the_real_store(full_store):
 
 
 def test_show_finds_old_spellings_and_lists_records_and_notes(full_store):
-    run = lambda *args: subprocess.run([sys.executable, "-m", "scraper", *args, "--db", str(full_store)],  # noqa: E731
-                                       cwd=REPOSITORY, capture_output=True, text=True, timeout=120)
+    from tests.test_store import run_cli
+
+    run = lambda *args: run_cli(*args, db=full_store)  # noqa: E731
     result = run("show", "A/RES/50/38[B-II]", "--records")
     assert result.returncode == 0, result.stderr
     assert "A/RES/50/38A-B" in result.stdout and "source records (14)" in result.stdout
@@ -398,7 +399,7 @@ def test_show_finds_old_spellings_and_lists_records_and_notes(full_store):
 
 
 def test_dashboard_opens_a_merged_record_and_shows_notes_and_the_audit(full_store, monkeypatch):
-    from dashboard_helpers import assert_clean, open_app
+    from tests.dashboard_helpers import assert_clean, open_app
 
     app = open_app(full_store, monkeypatch, page="resolutions", vote="A/RES/50/38[B-II]", q="A/RES/61/128[B-IV]",
                    **{"from": "1990", "to": "2010"})

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard_helpers import ARTIFACTS, start_dashboard, stop
-from tests.test_dashboard_browser import MAP_SHAPES, assert_no_error, wait_until_idle
+from tests.dashboard_helpers import ARTIFACTS, MAP_SHAPES, assert_no_error, start_dashboard, stop, wait_until_idle
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -189,10 +189,9 @@ def test_cache_is_keyed_by_data_version(small_store, tmp_path):
 
 @pytest.fixture(scope="module")
 def real_points(full_store):
-    """Ideal points for every year of the real record, computed once for this module (~20-60 s)."""
-    from scraper.store import load_roll_calls, load_votes
-
-    return estimate_ideal_points(load_votes(full_store), roll_calls=load_roll_calls(full_store))
+    """Ideal points for every year of the real record (~20-60 s), through the disk cache the
+    dashboard's tests on the same store may already have filled."""
+    return cached_ideal_points(full_store)
 
 
 def _wide(points: pd.DataFrame) -> pd.DataFrame:

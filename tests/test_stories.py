@@ -200,7 +200,7 @@ def test_every_fact_a_story_states_is_what_the_store_says(real_tables, story):
     assert wrong == []
 
 
-def test_the_myanmar_story_states_the_un_tally_and_belarus_alone(real_tables):
+def test_the_myanmar_story_states_the_un_tally_and_belarus_alone():
     """Against the UN's own press release GA/12339 (18 June 2021): 119 in favour, 1 against (Belarus), 36 abstentions."""
     myanmar = next(story for story in STORIES if story.slug == "myanmar-2021")
     facts = {fact.expression: normalise_claim(fact) for text in myanmar.marked_texts for fact in find_facts(text)}
@@ -309,7 +309,7 @@ def test_markdown_in_a_handout_is_escaped():
     assert "<script>" not in text and "&lt;script&gt;" in text and "<strong>bold</strong>" in text
 
 
-def test_the_world_map_has_a_shape_for_every_state(full_store):
+def test_the_world_map_has_a_shape_for_every_state():
     shapes = handout.world_paths()
     assert len(shapes) > 170
     for code in ("USA", "RUS", "MMR", "BLR", "FJI", "NZL"):
