@@ -62,6 +62,9 @@ def unprivileged_prefix() -> list[str]:
     if subprocess.run([*AS_NOBODY, "true"], capture_output=True).returncode != 0:
         # e.g. root only inside a user namespace (`unshare -r`), where uid 65534 is not mapped
         pytest.skip("running as root, and setpriv cannot switch to the unprivileged user 65534 here")
+    if subprocess.run([*AS_NOBODY, sys.executable, "-c", "import scraper"], cwd=REPOSITORY, capture_output=True).returncode != 0:
+        # e.g. a checkout inside a folder only root may enter (`mktemp -d` makes them 0700)
+        pytest.skip(f"the unprivileged user 65534 cannot read this checkout or its Python ({REPOSITORY})")
     return AS_NOBODY
 
 
